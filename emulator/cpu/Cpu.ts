@@ -1,0 +1,643 @@
+// One AArch64 core at EL0/EL1: architectural state, the fetch-decode-execute loop, the
+// data-side memory path (soft TLB in front of the Stage1Walker), and exception entry/return.
+// Instruction semantics live in exec/*.ts; system registers in SystemRegisters.ts.
+
+import { PhysicalMemory, HostPage } from '../memory/PhysicalMemory';
+import { execute } from './exec/decode';
+import { SystemRegisters } from './SystemRegisters';
+import { walkStage1, WalkResult, TranslationRegime, PERM_R1, PERM_W1, PERM_X1, PERM_R0, PERM_W0, PERM_X0, FaultKind } from '../mmu/Stage1Walker';
+import { out, toBig, fromBig } from './int64';
+
+/** Thrown (never with a stack trace) to unwind an instruction that took a synchronous exception. */
+export const GUEST_EXCEPTION = { guestException: true };
+
+// Register file slots (pairs of int32: [2n] low half, [2n+1] high half).
+export const XZR = 31;     // always zero; reads of register 31 in "ZR" contexts
+export const SP = 32;      // the current stack pointer
+export const SINK = 33;    // writes to XZR land here and are never read
+
+// Exception classes (ESR_ELx.EC), Arm ARM D17.2.37.
+export const EC = {
+  UNKNOWN: 0x00, WFX: 0x01, FP_ACCESS: 0x07, ILLEGAL_STATE: 0x0e, SVC64: 0x15, HVC64: 0x16, SMC64: 0x17,
+  SYSREG: 0x18, IABT_LOWER: 0x20, IABT_SAME: 0x21, PC_ALIGN: 0x22, DABT_LOWER: 0x24, DABT_SAME: 0x25,
+  SP_ALIGN: 0x26, FP_EXC64: 0x2c, SERROR: 0x2f, BRK64: 0x3c,
+} as const;
+
+// Memory-access flags.
+export const ACC_WRITE = 1, ACC_UNPRIV = 2, ACC_ALIGNED = 4 /* must be naturally aligned (exclusives, atomics, acquire/release) */,
+  ACC_ATOMIC = 8 /* read-modify-write: a fault reports WnR=1 */, ACC_NOFAULT_CHECK = 16, ACC_CACHE_MAINT = 32;
+
+export type StopReason = 'budget' | 'wfi' | 'halt' | 'breakpoint' | 'stop';
+
+/** Hooks through which the board (or a test harness) services calls the CPU cannot. */
+export interface CpuHooks {
+  /** HVC #imm / SMC #imm: return true if handled (e.g. PSCI), false to make it UNDEFINED / trap per architecture. */
+  hvc?(cpu: Cpu, imm: number): boolean;
+  smc?(cpu: Cpu, imm: number): boolean;
+  /** AArch64 semihosting (HLT #0xF000). Return true if handled. */
+  semihosting?(cpu: Cpu): boolean;
+  /** User-mode emulation: SVC handled in JavaScript instead of taking an exception (like qemu-user). */
+  svc?(cpu: Cpu, imm: number): boolean;
+  /** Called after every exception entry (for tracing). */
+  onException?(cpu: Cpu, ec: number, vectorOffset: number): void;
+}
+
+const TLB_SIZE = 256;
+
+export class Cpu {
+  /** X0..X30, XZR, SP, sink: int32 halves. */
+  readonly r = new Int32Array(68);
+  /** Banked stack pointers: [0..1] SP_EL0, [2..3] SP_EL1. The current one lives in r[SP]. */
+  readonly spBank = new Int32Array(4);
+  /** V0..V31 as four 32-bit words each (little-endian lanes). */
+  readonly v = new Int32Array(128);
+  fpcr = 0;
+  fpsr = 0;
+
+  /** Address of the next instruction to fetch (after decode: of the following one). */
+  pcLo = 0; pcHi = 0;
+  /** Address of the instruction being executed. */
+  curLo = 0; curHi = 0;
+  /** Current instruction word (for syndromes). */
+  insn = 0;
+
+  // PSTATE
+  nf = 0; zf = 0; cf = 0; vf = 0;
+  el = 1;
+  spsel = 1;
+  /** D A I F as bits 3..0. */
+  daif = 0xf;
+  pan = 0; uao = 0; il = 0; ss = 0; ssbs = 0;
+
+  readonly sys: SystemRegisters;
+  hooks: CpuHooks = {};
+
+  /** Instructions retired since reset. */
+  insnCount = 0;
+  /** Interrupt request lines from the interrupt controller. */
+  irqLine = false; fiqLine = false;
+  /** Non-zero when the run loop must look at something before the next instruction. */
+  attention = 0;
+  /** Set while the core idles in WFI. */
+  waitingForInterrupt = false;
+  /** Set by stop() (e.g. PSCI SYSTEM_OFF, semihosting exit, debugger pause). */
+  stopRequested: StopReason | undefined;
+  /** Data-abort ISS bits that the executing load/store supplies for a syndrome (ISV..AR), or 0. */
+  dabtIss = 0;
+
+  /** Exclusive monitor: physical address and size of the reservation, or -1. */
+  exclusiveAddr = -1;
+  exclusiveSize = 0;
+  /** Event register for WFE/SEV. */
+  eventRegister = 0;
+
+  // Soft TLB, direct-mapped on VA bits [19:12]. Tag holds VA[31:12] | 1 (valid).
+  private readonly tlbTagLo = new Int32Array(TLB_SIZE);
+  private readonly tlbTagHi = new Int32Array(TLB_SIZE);
+  private readonly tlbPerm = new Uint8Array(TLB_SIZE);
+  private readonly tlbFlags = new Uint8Array(TLB_SIZE); // bit0 device memory, bit1 el0-accessible (PAN), bit2 host-backed, bit3 global
+  private readonly tlbPa = new Float64Array(TLB_SIZE);
+  private readonly tlbView: (DataView | null)[] = new Array(TLB_SIZE).fill(null);
+  private readonly tlbOff = new Int32Array(TLB_SIZE);
+  private readonly tlbAsid = new Int32Array(TLB_SIZE);
+
+  // Instruction-fetch page cache.
+  private codeTagLo = 1; private codeTagHi = 0;
+  private codeView: DataView | null = null;
+  private codeOff = 0;
+  /** PA of the current code page, for the debugger and the block tier. */
+  codePagePa = 0;
+
+  /** Per-translation-regime values cached from system registers (refreshed on writes). */
+  mmuEnabled = false;
+  alignCheck = false;
+  private regime!: TranslationRegime;
+  asid = 0;
+
+  /** Set when the last load of size 8 returned: the high half. */
+  ldHi = 0;
+
+  constructor(readonly mem: PhysicalMemory, opts: { paBits?: number } = {}) {
+    this.sys = new SystemRegisters(this, opts.paBits ?? 48);
+    mem.onMappingChange(() => this.flushTlb());
+    this.reset();
+  }
+
+  reset(): void {
+    this.r.fill(0); this.spBank.fill(0); this.v.fill(0);
+    this.fpcr = 0; this.fpsr = 0;
+    this.nf = this.zf = this.cf = this.vf = 0;
+    this.el = 1; this.spsel = 1; this.daif = 0xf; this.pan = 0; this.uao = 0; this.il = 0; this.ss = 0;
+    this.pcLo = this.pcHi = 0;
+    this.sys.reset();
+    this.exclusiveAddr = -1;
+    this.waitingForInterrupt = false;
+    this.stopRequested = undefined;
+    this.insnCount = 0;
+    this.mmuConfigChanged();
+  }
+
+  // ---------- registers ----------
+
+  getX(n: number): bigint { return toBig(this.r[2 * n], this.r[2 * n + 1]); }
+  setX(n: number, v: bigint): void { this.r[2 * n] = fromBig(v); this.r[2 * n + 1] = out.hi; }
+  getSP(): bigint { return toBig(this.r[64], this.r[65]); }
+  setSP(v: bigint): void { this.r[64] = fromBig(v); this.r[65] = out.hi; }
+  getPC(): bigint { return toBig(this.pcLo, this.pcHi); }
+  setPC(v: bigint): void { this.pcLo = fromBig(v); this.pcHi = out.hi; this.waitingForInterrupt = false; }
+
+  /** PSTATE as an SPSR value. */
+  getPstate(): number {
+    return ((this.nf << 31) | (this.zf << 30) | (this.cf << 29) | (this.vf << 28) |
+      (this.uao << 23) | (this.pan << 22) | (this.ss << 21) | (this.il << 20) | (this.ssbs << 12) |
+      (this.daif << 6) | (this.el << 2) | this.spsel) >>> 0;
+  }
+  getNzcv(): number { return ((this.nf << 31) | (this.zf << 30) | (this.cf << 29) | (this.vf << 28)) >>> 0; }
+  setNzcv(v: number): void { this.nf = (v >>> 31) & 1; this.zf = (v >>> 30) & 1; this.cf = (v >>> 29) & 1; this.vf = (v >>> 28) & 1; }
+
+  /** Makes the stack pointer selected by EL/SPSel current (call after changing el or spsel). */
+  private spSwitch(oldIdx: number): void {
+    const newIdx = this.el === 0 || this.spsel === 0 ? 0 : 2;
+    if (newIdx === oldIdx) return;
+    this.spBank[oldIdx] = this.r[64]; this.spBank[oldIdx + 1] = this.r[65];
+    this.r[64] = this.spBank[newIdx]; this.r[65] = this.spBank[newIdx + 1];
+  }
+  private spIndex(): number { return this.el === 0 || this.spsel === 0 ? 0 : 2; }
+
+  /** SP_EL0 / SP_EL1 regardless of which is current. */
+  getBankedSP(el: 0 | 1): bigint {
+    const idx = el === 0 ? 0 : 2;
+    if (idx === this.spIndex()) return this.getSP();
+    return toBig(this.spBank[idx], this.spBank[idx + 1]);
+  }
+  setBankedSP(el: 0 | 1, v: bigint): void {
+    const idx = el === 0 ? 0 : 2;
+    if (idx === this.spIndex()) { this.setSP(v); return; }
+    this.spBank[idx] = fromBig(v); this.spBank[idx + 1] = out.hi;
+  }
+
+  setSpsel(v: number): void { const old = this.spIndex(); this.spsel = v & 1; this.spSwitch(old); }
+
+  setDaif(v: number): void { this.daif = v & 0xf; this.attention = 1; }
+
+  // ---------- the run loop ----------
+
+  /** Runs up to `budget` instructions. Returns why it stopped. */
+  run(budget: number): StopReason {
+    let done = 0;
+    for (;;) {
+      try {
+        while (done < budget) {
+          if (this.attention !== 0) {
+            const why = this.handleAttention();
+            if (why !== undefined) { return why; }
+          }
+          const lo = this.pcLo, hi = this.pcHi;
+          if (((lo ^ this.codeTagLo) & 0xfffff003) !== 0 || hi !== this.codeTagHi) this.fetchPage(lo, hi);
+          const insn = this.codeView!.getInt32(this.codeOff + (lo & 0xfff), true);
+          this.insn = insn;
+          this.curLo = lo; this.curHi = hi;
+          const nlo = (lo + 4) | 0;
+          this.pcLo = nlo;
+          if (nlo === 0) this.pcHi = (hi + 1) | 0;
+          done++;
+          this.insnCount++;
+          execute(this, insn);
+        }
+        return 'budget';
+      } catch (e) {
+        if (e !== GUEST_EXCEPTION) throw e;
+      }
+    }
+  }
+
+  /** Executes exactly one instruction (or takes one pending interrupt). */
+  step(): StopReason {
+    return this.run(1);
+  }
+
+  stop(reason: StopReason = 'stop'): void {
+    this.stopRequested = reason;
+    this.attention = 1;
+  }
+
+  /** Recomputes pending work. Returns a stop reason to leave the run loop, or undefined to go on. */
+  private handleAttention(): StopReason | undefined {
+    if (this.stopRequested) {
+      const r = this.stopRequested;
+      this.stopRequested = undefined;
+      this.attention = 1; // re-evaluate interrupts next time
+      return r;
+    }
+    this.attention = 0;
+    if (this.il) {
+      // An illegal exception return set PSTATE.IL: the next instruction takes an Illegal State exception.
+      this.curLo = this.pcLo; this.curHi = this.pcHi;
+      this.takeSync(EC.ILLEGAL_STATE, 0, 1);
+      throw GUEST_EXCEPTION;
+    }
+    if (this.fiqLine && !(this.daif & 1)) { this.takeInterrupt(0x100); return undefined; }
+    if (this.irqLine && !(this.daif & 2)) { this.takeInterrupt(0x80); return undefined; }
+    if (this.waitingForInterrupt) {
+      if (this.irqLine || this.fiqLine) { this.waitingForInterrupt = false; return undefined; }
+      this.attention = 1;
+      return 'wfi';
+    }
+    return undefined;
+  }
+
+  setIrqLines(irq: boolean, fiq: boolean): void {
+    this.irqLine = irq; this.fiqLine = fiq;
+    this.attention = 1;
+  }
+
+  // ---------- exceptions ----------
+
+  /** Takes a synchronous exception to EL1 for the current instruction. ELR = current instruction
+   *  unless `nextPc` (SVC/HVC/SMC), which return to the next one. */
+  takeSync(ec: number, iss: number, il: number, far?: bigint, nextPc = false): void {
+    const lower = this.el === 0;
+    const elrLo = nextPc ? this.pcLo : this.curLo, elrHi = nextPc ? this.pcHi : this.curHi;
+    const esr = ((ec << 26) | (il << 25) | (iss & 0x1ffffff)) >>> 0;
+    this.sys.esr = BigInt(esr);
+    if (far !== undefined) this.sys.far = far;
+    this.enterException(lower ? 0x400 : this.spsel ? 0x200 : 0, elrLo, elrHi);
+    this.hooks.onException?.(this, ec, lower ? 0x400 : this.spsel ? 0x200 : 0);
+  }
+
+  /** UNDEFINED instruction: EC=0, IL=1. */
+  undefined(): never {
+    this.takeSync(EC.UNKNOWN, 0, 1);
+    throw GUEST_EXCEPTION;
+  }
+
+  /** A trapped system-register/instruction access (EC 0x18 with its ISS). */
+  trapSysreg(iss: number): never {
+    this.takeSync(EC.SYSREG, iss, 1);
+    throw GUEST_EXCEPTION;
+  }
+
+  private takeInterrupt(kind: number): void {
+    const offset = (this.el === 0 ? 0x400 : this.spsel ? 0x200 : 0) + kind;
+    this.waitingForInterrupt = false;
+    this.enterException(offset, this.pcLo, this.pcHi);
+    this.hooks.onException?.(this, -1, offset);
+  }
+
+  private enterException(offset: number, elrLo: number, elrHi: number): void {
+    this.sys.spsr = BigInt(this.getPstate());
+    this.sys.elr = toBig(elrLo, elrHi);
+    const oldSp = this.spIndex();
+    this.el = 1; this.spsel = 1;
+    this.spSwitch(oldSp);
+    this.daif = 0xf;
+    this.il = 0; this.ss = 0; this.uao = 0;
+    if (!this.sys.sctlrSpan) this.pan = 1;
+    this.ssbs = this.sys.sctlrDssbs;
+    this.exclusiveAddr = -1;
+    const vbar = this.sys.vbar;
+    const target = vbar + BigInt(offset);
+    this.pcLo = fromBig(target); this.pcHi = out.hi;
+    this.attention = 1;
+    this.waitingForInterrupt = false;
+    this.codeTagLo = 1; // execute permissions differ per EL: refetch
+  }
+
+  /** ERET: restore PSTATE from SPSR_EL1 (with the illegal-return checks) and branch to ELR_EL1. */
+  exceptionReturn(): void {
+    const spsr = Number(this.sys.spsr & 0xffffffffn);
+    const elr = this.sys.elr;
+    const m = spsr & 0x1f;
+    const oldSp = this.spIndex();
+    let illegal = false;
+    // Valid targets from EL1: EL0t (0b00000), EL1t (0b00100), EL1h (0b00101). AArch32, EL2/EL3 and
+    // the reserved encodings are illegal returns (no EL2/EL3 or AArch32 in this core).
+    if (m !== 0 && m !== 4 && m !== 5) illegal = true;
+    this.setNzcv(spsr);
+    this.daif = (spsr >>> 6) & 0xf;
+    this.pan = (spsr >>> 22) & 1;
+    this.uao = (spsr >>> 23) & 1;
+    this.ss = 0;
+    this.ssbs = (spsr >>> 12) & 1;
+    if (illegal) {
+      this.il = 1;
+    } else {
+      this.il = (spsr >>> 20) & 1;
+      this.el = m >>> 2;
+      this.spsel = m & 1;
+      this.spSwitch(oldSp);
+    }
+    this.exclusiveAddr = -1;
+    // Without FEAT_TBI at EL0/EL1 settings in play, ELR is used as is.
+    this.pcLo = fromBig(elr); this.pcHi = out.hi;
+    this.attention = 1;
+    this.codeTagLo = 1; // permissions differ per EL: refetch
+  }
+
+  // ---------- MMU / TLB ----------
+
+  /** Called by SystemRegisters when SCTLR/TCR/TTBR/MAIR change. */
+  mmuConfigChanged(): void {
+    this.regime = this.sys.regime();
+    this.mmuEnabled = (this.regime.sctlr & 1n) !== 0n;
+    this.alignCheck = (this.regime.sctlr & 2n) !== 0n;
+    this.asid = this.sys.currentAsid();
+    this.flushTlb();
+  }
+
+  get translationRegime(): TranslationRegime { return this.regime; }
+
+  flushTlb(): void {
+    this.tlbTagLo.fill(0);
+    this.codeTagLo = 1;
+    this.codeView = null;
+  }
+
+  /** TLBI by VA (all ASIDs or one); flushes the matching 4 KiB entries. Blocks are cached per 4 KiB page,
+   *  so a VA invalidation of a block must flush everything it could cover: we flush entries whose
+   *  translation came from the same or a larger mapping by flushing all when unsure. */
+  flushTlbVa(vaLo: number, vaHi: number, asid: number | undefined, lastLevelOnly: boolean): void {
+    void lastLevelOnly;
+    // A block may be cached as many 4 KiB entries, so be conservative: drop all entries of this ASID
+    // that could belong to the same 1 GiB region, or everything when the entry held a block.
+    for (let i = 0; i < TLB_SIZE; i++) {
+      if ((this.tlbTagLo[i] & 1) === 0) continue;
+      if (asid !== undefined && (this.tlbFlags[i] & 8) === 0 && this.tlbAsid[i] !== asid) continue;
+      if (this.tlbTagHi[i] === vaHi && ((this.tlbTagLo[i] ^ vaLo) & ~0xfff) === 0) this.tlbTagLo[i] = 0;
+      else if (this.tlbPageShift[i] > 12 && this.tlbTagHi[i] === vaHi) this.tlbTagLo[i] = 0;
+    }
+    this.codeTagLo = 1;
+  }
+  private readonly tlbPageShift = new Uint8Array(TLB_SIZE);
+
+  flushTlbAsid(asid: number): void {
+    for (let i = 0; i < TLB_SIZE; i++) {
+      if ((this.tlbFlags[i] & 8) === 0 && this.tlbAsid[i] === asid) this.tlbTagLo[i] = 0;
+    }
+    this.codeTagLo = 1;
+  }
+
+  /** Walk for the CPU: the regime's translation of a VA, or a fault. */
+  walk(vaLo: number, vaHi: number, access: 'read' | 'write' | 'exec'): WalkResult {
+    const mem = this.mem;
+    return walkStage1(this.regime, toBig(vaLo, vaHi), {
+      read64: (pa: number) => mem.read(pa, 8),
+      write64: (pa: number, v: bigint) => mem.write(pa, 8, v),
+    }, { access, el: this.el as 0 | 1 });
+  }
+
+  /** Fills the TLB entry for a VA; raises the fault as an abort if the walk fails. Returns the index. */
+  private tlbFill(vaLo: number, vaHi: number, access: 'read' | 'write' | 'exec', flags: number, size: number): number {
+    const res = this.walk(vaLo, vaHi, access);
+    if (res.fault) this.abortFromWalk(res.fault.kind, res.fault.level, access, flags, vaLo, vaHi, size, !!res.fault.s1ptw);
+    const pa = res.pa!;
+    const pageBase = pa - (pa % 4096);
+    const idx = (vaLo >>> 12) & (TLB_SIZE - 1);
+    const page: HostPage | undefined = this.mem.hostPage(pageBase);
+    this.tlbTagLo[idx] = (vaLo & ~0xfff) | 1;
+    this.tlbTagHi[idx] = vaHi;
+    this.tlbPerm[idx] = res.perms!;
+    this.tlbFlags[idx] = (res.device ? 1 : 0) | (res.el0Accessible ? 2 : 0) | (page ? 4 : 0) | (res.global ? 8 : 0);
+    this.tlbPa[idx] = pageBase;
+    this.tlbView[idx] = page ? page.view : null;
+    this.tlbOff[idx] = page ? page.offset : 0;
+    this.tlbAsid[idx] = res.asid ?? 0;
+    this.tlbPageShift[idx] = res.pageShift ?? 12;
+    if (page && !page.writable) this.tlbPerm[idx] &= ~(PERM_W0 | PERM_W1) | 0x80; // writes go to the slow path (flash)
+    if (page && !page.writable) this.tlbFlags[idx] |= 16;
+    return idx;
+  }
+
+  /** Converts a translation failure into a guest Instruction or Data Abort. */
+  abortFromWalk(kind: FaultKind, level: number, access: 'read' | 'write' | 'exec', flags: number, vaLo: number, vaHi: number, _size: number, s1ptw: boolean): never {
+    let fsc: number;
+    switch (kind) {
+      case 'addressSize': fsc = 0x00 + level; break;
+      case 'translation': fsc = 0x04 + level; break;
+      case 'accessFlag': fsc = 0x08 + level; break;
+      case 'permission': fsc = 0x0c + level; break;
+      case 'externalAbortOnWalk': fsc = 0x14 + level; break;
+      case 'alignment': fsc = 0x21; break;
+      default: fsc = 0x10;
+    }
+    void s1ptw;
+    this.raiseAbort(access, fsc, flags, vaLo, vaHi);
+  }
+
+  /** Raises an instruction abort (access 'exec') or data abort with the fault status code. */
+  raiseAbort(access: 'read' | 'write' | 'exec', fsc: number, flags: number, vaLo: number, vaHi: number): never {
+    const lower = this.el === 0;
+    const far = toBig(vaLo, vaHi);
+    if (access === 'exec') {
+      this.takeSync(lower ? EC.IABT_LOWER : EC.IABT_SAME, fsc, 1, far);
+    } else {
+      const wnr = access === 'write' || (flags & ACC_ATOMIC) !== 0 ? 1 : 0;
+      const cm = (flags & ACC_CACHE_MAINT) !== 0 ? 1 : 0;
+      // ISV and the access syndrome are only reported for the faults where the architecture provides
+      // them (not for alignment... yes for alignment too; the executing instruction supplies dabtIss).
+      let iss = fsc | (wnr << 6) | (cm << 8);
+      if (this.dabtIss !== 0 && !cm) iss |= this.dabtIss;
+      this.takeSync(lower ? EC.DABT_LOWER : EC.DABT_SAME, iss, 1, far);
+    }
+    throw GUEST_EXCEPTION;
+  }
+
+  /** Translates a data access; returns the TLB index. Faults are raised into the guest. */
+  private translate(vaLo: number, vaHi: number, size: number, flags: number): number {
+    let idx = (vaLo >>> 12) & (TLB_SIZE - 1);
+    const write = (flags & ACC_WRITE) !== 0;
+    // TTBR writes flush the whole TLB, so entries of other ASIDs never need to be matched here.
+    if (this.tlbTagLo[idx] !== ((vaLo & ~0xfff) | 1) || this.tlbTagHi[idx] !== vaHi) {
+      idx = this.tlbFill(vaLo, vaHi, write ? 'write' : 'read', flags, size);
+    }
+    const unpriv = (flags & ACC_UNPRIV) !== 0 && this.el === 1 && !this.uao;
+    const asEl0 = this.el === 0 || unpriv;
+    const need = write ? (asEl0 ? PERM_W0 : PERM_W1) : (asEl0 ? PERM_R0 : PERM_R1);
+    const perm = this.tlbPerm[idx];
+    if ((perm & need) === 0 || (!asEl0 && this.pan && (this.tlbFlags[idx] & 2) !== 0 && (flags & ACC_CACHE_MAINT) === 0)) {
+      if (write && (this.tlbFlags[idx] & 16) !== 0 && (perm & (asEl0 ? PERM_R0 : PERM_R1)) !== 0) {
+        // Writable in the page tables, but the host page is read-only (flash): slow path write.
+        return idx | 0x10000;
+      }
+      // Re-walk to find the permission fault's level.
+      const res = this.walk(vaLo, vaHi, write ? 'write' : 'read');
+      this.abortFromWalk('permission', res.steps.length ? res.steps[res.steps.length - 1].level : 3, write ? 'write' : 'read', flags, vaLo, vaHi, size, false);
+    }
+    return idx;
+  }
+
+  private alignmentFault(vaLo: number, vaHi: number, flags: number): never {
+    this.raiseAbort((flags & ACC_WRITE) ? 'write' : 'read', 0x21, flags, vaLo, vaHi);
+  }
+
+  private busError(vaLo: number, vaHi: number, flags: number): never {
+    // Synchronous External abort, not on a translation table walk (FSC 0b010000).
+    this.raiseAbort((flags & ACC_WRITE) ? 'write' : 'read', 0x10, flags, vaLo, vaHi);
+  }
+
+  /** Loads `size` bytes (1, 2, 4, 8) at VA; returns the low 32 bits (unsigned for 1 and 2 bytes,
+   *  int32 bit pattern for 4 and 8) and, for 8, leaves the high half in `ldHi`. */
+  load(vaLo: number, vaHi: number, size: number, flags: number): number {
+    const misaligned = (vaLo & (size - 1)) !== 0;
+    if (misaligned && ((flags & ACC_ALIGNED) !== 0 || this.alignCheck)) this.alignmentFault(vaLo, vaHi, flags);
+    const off = vaLo & 0xfff;
+    if (off + size > 4096) return this.loadSplit(vaLo, vaHi, size, flags);
+    const idx = this.translate(vaLo, vaHi, size, flags) & 0xffff;
+    // Device memory (and all data with the MMU off) faults on misaligned accesses; known only now.
+    if (misaligned && ((this.tlbFlags[idx] & 1) !== 0 || !this.mmuEnabled)) this.alignmentFault(vaLo, vaHi, flags);
+    const view = this.tlbView[idx];
+    if (view !== null) {
+      const o = this.tlbOff[idx] + off;
+      switch (size) {
+        case 4: return view.getInt32(o, true);
+        case 8: this.ldHi = view.getInt32(o + 4, true); return view.getInt32(o, true);
+        case 1: return view.getUint8(o);
+        default: return view.getUint16(o, true);
+      }
+    }
+    const v = this.mem.read(this.tlbPa[idx] + off, size);
+    if (v === undefined) this.busError(vaLo, vaHi, flags);
+    if (size === 8) { this.ldHi = Number(v >> 32n) | 0; return Number(v & 0xffffffffn) | 0; }
+    return size === 4 ? Number(v) | 0 : Number(v);
+  }
+
+  store(vaLo: number, vaHi: number, size: number, valLo: number, valHi: number, flags: number): void {
+    flags |= ACC_WRITE;
+    const misaligned = (vaLo & (size - 1)) !== 0;
+    if (misaligned && ((flags & ACC_ALIGNED) !== 0 || this.alignCheck)) this.alignmentFault(vaLo, vaHi, flags);
+    const off = vaLo & 0xfff;
+    if (off + size > 4096) { this.storeSplit(vaLo, vaHi, size, valLo, valHi, flags); return; }
+    const t = this.translate(vaLo, vaHi, size, flags);
+    const idx = t & 0xffff;
+    if (misaligned && ((this.tlbFlags[idx] & 1) !== 0 || !this.mmuEnabled)) this.alignmentFault(vaLo, vaHi, flags);
+    const view = this.tlbView[idx];
+    if (view !== null && t === idx) {
+      const o = this.tlbOff[idx] + off;
+      switch (size) {
+        case 4: view.setInt32(o, valLo, true); return;
+        case 8: view.setInt32(o, valLo, true); view.setInt32(o + 4, valHi, true); return;
+        case 1: view.setUint8(o, valLo); return;
+        default: view.setUint16(o, valLo, true); return;
+      }
+    }
+    const value = size === 8 ? toBig(valLo, valHi) : BigInt(size === 4 ? valLo >>> 0 : valLo & (size === 1 ? 0xff : 0xffff));
+    if (!this.mem.write(this.tlbPa[idx] + off, size, value)) this.busError(vaLo, vaHi, flags);
+  }
+
+  private loadSplit(vaLo: number, vaHi: number, size: number, flags: number): number {
+    if (!this.mmuEnabled) this.alignmentFault(vaLo, vaHi, flags); // misaligned Device-nGnRnE access
+    // Probe both pages first so that a fault on the second page leaves nothing half-done.
+    const last = (vaLo + size - 1) | 0;
+    const lastHi = (last >>> 0) < (vaLo >>> 0) ? (vaHi + 1) | 0 : vaHi;
+    this.load(last, lastHi, 1, flags);
+    let lo = 0, hi = 0;
+    for (let i = size - 1; i >= 0; i--) {
+      const a = (vaLo + i) | 0;
+      const ah = (a >>> 0) < (vaLo >>> 0) ? (vaHi + 1) | 0 : vaHi;
+      const b = this.load(a, ah, 1, flags);
+      hi = (hi << 8) | (lo >>> 24);
+      lo = (lo << 8) | b;
+    }
+    this.ldHi = hi;
+    return size === 2 ? lo & 0xffff : lo;
+  }
+
+  private storeSplit(vaLo: number, vaHi: number, size: number, valLo: number, valHi: number, flags: number): void {
+    if (!this.mmuEnabled) this.alignmentFault(vaLo, vaHi, flags);
+    const last = (vaLo + size - 1) | 0;
+    const lastHi = (last >>> 0) < (vaLo >>> 0) ? (vaHi + 1) | 0 : vaHi;
+    // Check writability of both pages before writing anything.
+    this.translate(vaLo, vaHi, 1, flags);
+    this.translate(last, lastHi, 1, flags);
+    for (let i = 0; i < size; i++) {
+      const a = (vaLo + i) | 0;
+      const ah = (a >>> 0) < (vaLo >>> 0) ? (vaHi + 1) | 0 : vaHi;
+      const b = i < 4 ? (valLo >>> (8 * i)) & 0xff : (valHi >>> (8 * (i - 4))) & 0xff;
+      this.store(a, ah, 1, b, 0, flags);
+    }
+  }
+
+  /** Physical address of a data access without performing it (exclusive monitor, DC ZVA, AT). */
+  translateForAccess(vaLo: number, vaHi: number, flags: number): number {
+    const idx = this.translate(vaLo, vaHi, 1, flags) & 0xffff;
+    return this.tlbPa[idx] + (vaLo & 0xfff);
+  }
+
+  // ---------- instruction fetch ----------
+
+  private fetchPage(lo: number, hi: number): void {
+    if ((lo & 3) !== 0) {
+      // PC alignment fault: ELR = the misaligned PC, FAR = the same.
+      this.curLo = lo; this.curHi = hi;
+      this.takeSync(EC.PC_ALIGN, 0, 1, toBig(lo, hi));
+      throw GUEST_EXCEPTION;
+    }
+    let idx = (lo >>> 12) & (TLB_SIZE - 1);
+    const asEl0 = this.el === 0;
+    if (this.tlbTagLo[idx] !== ((lo & ~0xfff) | 1) || this.tlbTagHi[idx] !== hi) {
+      this.curLo = lo; this.curHi = hi;
+      idx = this.tlbFill(lo, hi, 'exec', 0, 4);
+    }
+    if ((this.tlbPerm[idx] & (asEl0 ? PERM_X0 : PERM_X1)) === 0) {
+      this.curLo = lo; this.curHi = hi;
+      const res = this.walk(lo, hi, 'exec');
+      this.abortFromWalk('permission', res.steps.length ? res.steps[res.steps.length - 1].level : 3, 'exec', 0, lo, hi, 4, false);
+    }
+    const view = this.tlbView[idx];
+    if (view === null) {
+      // Executing from MMIO or from nothing: a synchronous external abort on the fetch.
+      this.curLo = lo; this.curHi = hi;
+      this.raiseAbort('exec', 0x10, 0, lo, hi);
+    }
+    this.codeView = view;
+    this.codeOff = this.tlbOff[idx];
+    this.codeTagLo = lo & ~0xfff;
+    this.codeTagHi = hi;
+    this.codePagePa = this.tlbPa[idx];
+  }
+
+  // ---------- debugger / host access (no side effects on guest state) ----------
+
+  /** Physical address of a virtual address in the current regime, or undefined if it does not
+   *  translate. Does not update Access flags or the TLB. */
+  debugTranslate(va: bigint): number | undefined {
+    const mem = this.mem;
+    const res = walkStage1(this.regime, BigInt.asUintN(64, va), { read64: pa => mem.read(pa, 8) },
+      { access: 'read', el: this.el as 0 | 1, noAccessFlagUpdate: true });
+    return res.fault ? undefined : res.pa;
+  }
+
+  /** Reads guest-virtual memory (RAM and ROM only, never MMIO); undefined if any page is unmapped. */
+  debugRead(va: bigint, length: number): Uint8Array | undefined {
+    const outBuf = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const a = BigInt.asUintN(64, va + BigInt(done));
+      const pa = this.debugTranslate(a);
+      if (pa === undefined) return undefined;
+      const n = Math.min(length - done, 4096 - (pa % 4096));
+      const bytes = this.mem.readBytes(pa, n);
+      if (!bytes) return undefined;
+      outBuf.set(bytes, done);
+      done += n;
+    }
+    return outBuf;
+  }
+
+  /** Writes guest-virtual memory (RAM only); returns false if any page is unmapped. */
+  debugWrite(va: bigint, data: Uint8Array): boolean {
+    let done = 0;
+    while (done < data.length) {
+      const a = BigInt.asUintN(64, va + BigInt(done));
+      const pa = this.debugTranslate(a);
+      if (pa === undefined) return false;
+      const n = Math.min(data.length - done, 4096 - (pa % 4096));
+      try { this.mem.writeBytes(pa, data.subarray(done, done + n)); } catch { return false; }
+      done += n;
+    }
+    return true;
+  }
+
+  /** Forces the next fetch to re-translate (after EL changes, TLB maintenance, code writes). */
+  invalidateFetch(): void { this.codeTagLo = 1; }
+}
