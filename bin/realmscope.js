@@ -7,4 +7,6 @@ if (!fs.existsSync(bundled)) {
   console.error('realmscope: dist/cli.js is missing; run `npm run build` first');
   process.exit(2);
 }
-require(bundled);
+require(bundled).main(process.argv.slice(2)).then(
+  code => { process.exitCode = code; },
+  err => { console.error(`realmscope: internal error: ${err && err.stack || err}`); process.exitCode = 70; });

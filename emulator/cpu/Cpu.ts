@@ -5,6 +5,7 @@
 import { PhysicalMemory, HostPage } from '../memory/PhysicalMemory';
 import { execute } from './exec/decode';
 import { SystemRegisters } from './SystemRegisters';
+import type { Clock } from './GenericTimer';
 import { walkStage1, WalkResult, TranslationRegime, PERM_R1, PERM_W1, PERM_X1, PERM_R0, PERM_W0, PERM_X0, FaultKind } from '../mmu/Stage1Walker';
 import { out, toBig, fromBig } from './int64';
 
@@ -117,8 +118,8 @@ export class Cpu {
   /** Set when the last load of size 8 returned: the high half. */
   ldHi = 0;
 
-  constructor(readonly mem: PhysicalMemory, opts: { paBits?: number } = {}) {
-    this.sys = new SystemRegisters(this, opts.paBits ?? 48);
+  constructor(readonly mem: PhysicalMemory, opts: { paBits?: number; clock?: Clock } = {}) {
+    this.sys = new SystemRegisters(this, opts.paBits ?? 48, opts.clock);
     mem.onMappingChange(() => this.flushTlb());
     this.reset();
   }
@@ -207,6 +208,8 @@ export class Cpu {
         return 'budget';
       } catch (e) {
         if (e !== GUEST_EXCEPTION) throw e;
+        // A faulting instruction still uses up budget, so an exception loop cannot hang the host.
+        if (++done >= budget) return 'budget';
       }
     }
   }

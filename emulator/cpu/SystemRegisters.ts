@@ -7,6 +7,7 @@
 import type { Cpu } from './Cpu';
 import { GenericTimer, HostClock, Clock } from './GenericTimer';
 import type { TranslationRegime } from '../mmu/Stage1Walker';
+import { GicV3 } from '../devices/GicV3';
 
 export function sysregKey(op0: number, op1: number, crn: number, crm: number, op2: number): number {
   return (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
@@ -262,6 +263,8 @@ export class SystemRegisters {
 
     // GICv3 CPU interface (system-register access; ICC_SRE_EL1.SRE reads as one).
     const icc = (name: string, op1: number, crn: number, crm: number, op2: number, mode: 'r' | 'w' | 'rw') => {
+      // Only the registers the GIC implements exist (e.g. AP0R1..3 do not with 5 priority bits).
+      if (!GicV3.iccAccess(name)) return;
       this.def(name, 3, op1, crn, crm, op2, {
         read: mode === 'w' ? undefined : s => s.gic ? s.gic.readIccReg(name) : 0n,
         write: mode === 'r' ? undefined : (s, v) => s.gic?.writeIccReg(name, v),

@@ -47,8 +47,8 @@ export function execBranchSys(cpu: Cpu, insn: number): void {
     return;
   }
   if (top === 0xd4) { exceptionGen(cpu, insn); return; }
-  if ((insn & 0xffc00000) === 0xd5000000) { system(cpu, insn); return; }
-  if ((insn & 0xfe000000) === 0xd6000000) { branchReg(cpu, insn); return; }
+  if ((insn & 0xffc00000) === (0xd5000000 | 0)) { system(cpu, insn); return; }
+  if ((insn & 0xfe000000) === (0xd6000000 | 0)) { branchReg(cpu, insn); return; }
   cpu.undefined();
 }
 

@@ -101,7 +101,7 @@ export function execDataProcImm(cpu: Cpu, insn: number): void {
   const sf = insn >>> 31;
   switch ((insn >>> 23) & 7) {
     case 0: case 1: { // ADR / ADRP
-      const imm = ((insn >> 5) & ~3) | ((insn >>> 29) & 3); // sign-extended immhi:immlo (21 bits)
+      const imm = ((insn >> 3) & ~3) | ((insn >>> 29) & 3); // immhi:immlo, sign-extended below
       const simm = (imm << 11) >> 11;
       let baseLo = cpu.curLo, baseHi = cpu.curHi, offLo: number, offHi: number;
       if (sf) { // ADRP: page-aligned PC + imm << 12

@@ -1,0 +1,69 @@
+// Drives a board in real time: runs the CPU in slices, services device timers between slices,
+// idles (without spinning) while the guest waits in WFI, and yields to the event loop so that
+// console input, pause requests and the debugger stay responsive.
+
+import type { VirtBoard, ExitStatus } from './board/VirtBoard';
+
+export interface RunResult {
+  reason: 'exit' | 'max-insns' | 'paused';
+  status?: ExitStatus;
+  instructions: number;
+  wallSeconds: number;
+}
+
+export class Runner {
+  /** Instructions per slice: ~1-5 ms of guest time between device updates. */
+  sliceInsns = 100_000;
+  private pauseRequested = false;
+  private wakeIdle?: () => void;
+
+  constructor(readonly board: VirtBoard) {}
+
+  /** Stops a running `run()` at the next slice boundary (or at once if idle). */
+  pause(): void {
+    this.pauseRequested = true;
+    this.board.cpu.stop('stop');
+    this.wake();
+  }
+
+  /** Ends an idle wait early (new console input, a debugger request). */
+  wake(): void { this.wakeIdle?.(); }
+
+  async run(opts: { maxInsns?: number } = {}): Promise<RunResult> {
+    const board = this.board, cpu = board.cpu;
+    const start = process.hrtime.bigint();
+    const startCount = cpu.insnCount;
+    const max = opts.maxInsns ?? Infinity;
+    this.pauseRequested = false;
+    let slices = 0;
+    const result = (reason: RunResult['reason']): RunResult => ({
+      reason, status: board.exitStatus, instructions: cpu.insnCount - startCount,
+      wallSeconds: Number(process.hrtime.bigint() - start) / 1e9,
+    });
+    for (;;) {
+      if (board.exitStatus) return result('exit');
+      if (this.pauseRequested) return result('paused');
+      const left = max - (cpu.insnCount - startCount);
+      if (left <= 0) return result('max-insns');
+      const why = cpu.run(Math.min(this.sliceInsns, left));
+      board.poll();
+      if (board.exitStatus) return result('exit');
+      if (why === 'wfi') {
+        const ns = cpu.sys.timer.nsUntilNextDeadline();
+        if (ns > 0) await this.idle(Math.min(ns / 1e6, 50));
+        board.poll();
+        continue;
+      }
+      // Let I/O callbacks run now and then without costing much per slice.
+      if (++slices % 8 === 0) await new Promise<void>(r => setImmediate(r));
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise<void>(resolve => {
+      const t = setTimeout(done, Math.max(0, ms));
+      function done() { clearTimeout(t); resolve(); }
+      this.wakeIdle = () => { this.wakeIdle = undefined; done(); };
+    });
+  }
+}

@@ -1,0 +1,159 @@
+// `realmscope run IMAGE ...`: runs an image headless on the virt board, with the UART on
+// stdout/stdin, and prints a one-line summary to stderr.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { VirtBoard } from './board/VirtBoard';
+import { Runner } from './Runner';
+import { readImage, ImageFormat } from './loaders/image';
+import { ImageError } from './loaders/elf';
+import { EC } from './cpu/Cpu';
+
+const USAGE = `usage: realmscope run IMAGE [options]
+
+  IMAGE                 ELF, flash image (.fd), arm64 Linux Image, or raw binary (detected by content)
+  --bios                boot IMAGE from flash bank 0 as QEMU's -bios does
+  --kernel              boot IMAGE as an arm64 Linux Image (x0 = DTB)
+  --elf | --raw         force the format
+  --load-address ADDR   where a raw image goes and starts (default 0x40000000)
+  --ram SIZE            guest RAM, e.g. 512M or 1G (default 128M)
+  --dtb FILE            use this device tree instead of the generated one
+  --initrd FILE         initial ramdisk for --kernel
+  --append CMDLINE      kernel command line
+  --psci hvc|smc        PSCI conduit (default hvc)
+  --max-insns N         stop after N instructions
+  --trace-exceptions    print every exception taken to stderr
+  --no-semihosting      disable semihosting (HLT #0xF000)
+`;
+
+export class UsageError extends Error {}
+
+export function parseSize(s: string, what: string): number {
+  const m = /^(\d+)([KMG]?)i?B?$/i.exec(s.trim());
+  if (!m) throw new UsageError(`${what}: cannot parse size "${s}" (use e.g. 512M or 1G)`);
+  const mult = { '': 1024 * 1024, K: 1024, M: 1024 * 1024, G: 1024 * 1024 * 1024 }[m[2].toUpperCase() as '' | 'K' | 'M' | 'G'];
+  return Number(m[1]) * mult;
+}
+
+function parseNumber(s: string, what: string): number {
+  const v = Number(s.replace(/_/g, ''));
+  if (!Number.isFinite(v) || v < 0) throw new UsageError(`${what}: not a number: "${s}"`);
+  return v;
+}
+
+interface RunArgs {
+  image: string; format?: ImageFormat; loadAddress?: number; ram: number; dtb?: string; initrd?: string;
+  append?: string; psci: 'hvc' | 'smc'; maxInsns?: number; traceExceptions: boolean; semihosting: boolean;
+}
+
+export function parseRunArgs(argv: string[]): RunArgs {
+  const a: Partial<RunArgs> = { ram: 128 * 1024 * 1024, psci: 'hvc', traceExceptions: false, semihosting: true };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const val = () => { if (i + 1 >= argv.length) throw new UsageError(`${arg} needs a value`); return argv[++i]; };
+    switch (arg) {
+      case '--bios': a.format = 'bios'; break;
+      case '--kernel': a.format = 'kernel'; break;
+      case '--elf': a.format = 'elf'; break;
+      case '--raw': a.format = 'raw'; break;
+      case '--load-address': a.loadAddress = parseNumber(val(), '--load-address'); break;
+      case '--ram': case '-m': a.ram = parseSize(val(), '--ram'); break;
+      case '--dtb': a.dtb = val(); break;
+      case '--initrd': a.initrd = val(); break;
+      case '--append': a.append = val(); break;
+      case '--psci': { const v = val(); if (v !== 'hvc' && v !== 'smc') throw new UsageError(`--psci must be hvc or smc, not "${v}"`); a.psci = v; break; }
+      case '--max-insns': a.maxInsns = parseNumber(val(), '--max-insns'); break;
+      case '--trace-exceptions': a.traceExceptions = true; break;
+      case '--no-semihosting': a.semihosting = false; break;
+      default:
+        if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+        if (a.image) throw new UsageError(`more than one image given ("${a.image}" and "${arg}")`);
+        a.image = arg;
+    }
+  }
+  if (!a.image) throw new UsageError('no image given');
+  return a as RunArgs;
+}
+
+function readFileOrFail(file: string, what: string): Uint8Array {
+  try { return new Uint8Array(fs.readFileSync(file)); } catch (e) {
+    throw new ImageError(`${what} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
+const EC_NAMES: Record<number, string> = Object.fromEntries(Object.entries(EC).map(([k, v]) => [v, k]));
+
+async function runCommand(argv: string[]): Promise<number> {
+  const args = parseRunArgs(argv);
+  const bytes = readFileOrFail(args.image, 'image');
+  const img = readImage(bytes, path.basename(args.image), args.format);
+  const board = new VirtBoard({ ramSize: args.ram, psciConduit: args.psci, semihosting: args.semihosting, cmdline: args.append });
+  const load = () => board.load(img, {
+    loadAddress: args.loadAddress,
+    dtb: args.dtb ? readFileOrFail(args.dtb, 'device tree') : undefined,
+    initrd: args.initrd ? readFileOrFail(args.initrd, 'initrd') : undefined,
+  });
+  load();
+  board.onConsoleOutput = b => { process.stdout.write(b); };
+  if (args.traceExceptions) {
+    board.cpu.hooks.onException = (cpu, ec, offset) => {
+      const kind = ec < 0 ? (offset & 0x180) === 0x80 ? 'IRQ' : 'FIQ' : `${EC_NAMES[ec] ?? 'EC 0x' + ec.toString(16)}`;
+      process.stderr.write(`exception: ${kind} ESR=0x${cpu.sys.esr.toString(16)} ELR=0x${cpu.sys.elr.toString(16)} FAR=0x${cpu.sys.far.toString(16)} -> vector +0x${offset.toString(16)}\n`);
+    };
+  }
+  const runner = new Runner(board);
+  const stdin = process.stdin;
+  const onData = (d: Buffer) => { board.sendInput(new Uint8Array(d)); runner.wake(); };
+  if (stdin.isTTY) stdin.setRawMode(true);
+  stdin.on('data', onData);
+  stdin.on('error', () => undefined);
+  let total = 0, wall = 0;
+  let res;
+  try {
+    for (;;) {
+      res = await runner.run({ maxInsns: args.maxInsns !== undefined ? args.maxInsns - total : undefined });
+      total += res.instructions; wall += res.wallSeconds;
+      if (res.reason === 'exit' && res.status?.kind === 'reset') {
+        board.exitStatus = undefined;
+        load();
+        continue;
+      }
+      break;
+    }
+  } finally {
+    stdin.off('data', onData);
+    if (stdin.isTTY) stdin.setRawMode(false);
+    stdin.pause();
+  }
+  const why = res.reason === 'exit' ? res.status!.kind === 'semihosting-exit' ? `semihosting exit ${res.status!.code}` : res.status!.kind === 'poweroff' ? 'PSCI SYSTEM_OFF' : res.status!.kind
+    : res.reason === 'max-insns' ? 'instruction limit reached' : 'paused';
+  const mips = wall > 0 ? total / wall / 1e6 : 0;
+  process.stderr.write(`realmscope: ${total} instructions in ${wall.toFixed(3)} s (${mips.toFixed(1)} MIPS); ${why}\n`);
+  return res.reason === 'exit' ? res.status!.code : res.reason === 'max-insns' ? 0 : 1;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'run': return await runCommand(rest);
+      case undefined: case '-h': case '--help': case 'help':
+        process.stdout.write(USAGE);
+        return cmd === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${cmd}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) { process.stderr.write(`realmscope: ${e.message}\n${USAGE}`); return 2; }
+    if (e instanceof ImageError) { process.stderr.write(`realmscope: ${e.message}\n`); return 1; }
+    if (e instanceof Error && /RAM size/.test(e.message)) { process.stderr.write(`realmscope: ${e.message}\n`); return 2; }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(code => { process.exitCode = code; }, err => {
+    process.stderr.write(`realmscope: internal error: ${(err as Error).stack ?? err}\n`);
+    process.exitCode = 70;
+  });
+}
