@@ -677,8 +677,9 @@ function fmaNearest(f: number, z: number, x: number, y: number): number {
   }
   const ax = Math.abs(x), ay = Math.abs(y), az = Math.abs(z);
   const uh = x * y, au = Math.abs(uh);
-  if (ax > SAFE_HI || ay > SAFE_HI || az > SAFE_HI || au > SAFE_HI || (au !== 0 && au < SAFE_LO) || (az !== 0 && az < SAFE_LO)) return 0;
-  const ul = au === 0 ? 0 : twoProdErr(x, y, uh);
+  const zp = x === 0 || y === 0;
+  if (ax > SAFE_HI || ay > SAFE_HI || az > SAFE_HI || au > SAFE_HI || (!zp && au < SAFE_LO) || (az !== 0 && az < SAFE_LO)) return 0;
+  const ul = zp ? 0 : twoProdErr(x, y, uh);
   const th = z + uh, b1 = th - z;
   const tl = (z - (th - b1)) + (uh - b1);
   let v = tl + ul;
