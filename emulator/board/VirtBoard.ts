@@ -169,6 +169,8 @@ export class VirtBoard {
     const fitsRam = (addr: number, len: number) => addr >= VIRT.RAM && addr + len <= ramEnd;
     const makeDtb = (initrd?: { start: number; end: number }) => opts.dtb ?? buildVirtDeviceTree({
       ramBase: VIRT.RAM, ramSize: this.ramSize, psciMethod: this.options.psciConduit, cmdline: this.options.cmdline, initrd,
+      // No ITS and no PMU are modelled, and the CPU is not a Cortex-A57: describe what exists.
+      its: false, pmu: false, cpuCompatible: 'arm,arm-v8',
     });
     cpu.reset();
     switch (img.format) {

@@ -22,6 +22,9 @@ export interface VirtDeviceTreeOptions {
   initrd?: { start: number; end: number };
   cpuCompatible?: string;
   pmu?: boolean;
+  /** Include the GICv3 ITS node and the PCIe msi-map (QEMU's its=on, its default). Boards
+   *  that do not model an ITS leave it out, as QEMU does with its=off. */
+  its?: boolean;
 }
 
 const PHANDLE_CLOCK = 0x8000;
@@ -136,7 +139,7 @@ export function buildVirtDeviceTree(opts: VirtDeviceTreeOptions): Uint8Array {
     0x03000000, 0x80, 0, 0x80, 0, 0x80, 0,                           // 64-bit MMIO at 512 GiB
   ]);
   f.property('reg', reg2([0x40_1000_0000, 0x1000_0000]));
-  f.property('msi-map', [0, PHANDLE_ITS, 0, 0x10000]);
+  if (opts.its !== false) f.property('msi-map', [0, PHANDLE_ITS, 0, 0x10000]);
   f.property('dma-coherent');
   f.property('bus-range', [0, 0xff]);
   f.property('linux,pci-domain', [0]);
@@ -179,13 +182,15 @@ export function buildVirtDeviceTree(opts: VirtDeviceTreeOptions): Uint8Array {
   f.property('#address-cells', [2]);
   f.property('interrupt-controller');
   f.property('#interrupt-cells', [3]);
-  f.beginNode('its@8080000');
-  f.property('phandle', [PHANDLE_ITS]);
-  f.property('reg', reg2([0x08080000, 0x20000]));
-  f.property('#msi-cells', [1]);
-  f.property('msi-controller');
-  f.property('compatible', 'arm,gic-v3-its');
-  f.endNode();
+  if (opts.its !== false) {
+    f.beginNode('its@8080000');
+    f.property('phandle', [PHANDLE_ITS]);
+    f.property('reg', reg2([0x08080000, 0x20000]));
+    f.property('#msi-cells', [1]);
+    f.property('msi-controller');
+    f.property('compatible', 'arm,gic-v3-its');
+    f.endNode();
+  }
   f.endNode();
 
   f.beginNode('flash@0');

@@ -64,11 +64,29 @@ export class Cpu {
 
   // PSTATE
   nf = 0; zf = 0; cf = 0; vf = 0;
-  el = 1;
+  private _el = 1;
   spsel = 1;
   /** D A I F as bits 3..0. */
   daif = 0xf;
-  pan = 0; uao = 0; il = 0; ss = 0; ssbs = 0;
+  private _pan = 0;
+  uao = 0; il = 0; ss = 0; ssbs = 0;
+
+  /** Current exception level (0 or 1). */
+  get el(): number { return this._el; }
+  set el(v: number) { this._el = v; this.updateAccessMasks(); }
+  /** PSTATE.PAN. */
+  get pan(): number { return this._pan; }
+  set pan(v: number) { this._pan = v; this.updateAccessMasks(); }
+
+  /** TLB permission bit a plain load/store needs at the current EL; PAN forces the slow path. */
+  private readMask = PERM_R1;
+  private writeMask = PERM_W1;
+  private panActive = false;
+  private updateAccessMasks(): void {
+    this.readMask = this._el === 0 ? PERM_R0 : PERM_R1;
+    this.writeMask = this._el === 0 ? PERM_W0 : PERM_W1;
+    this.panActive = this._el === 1 && this._pan === 1;
+  }
 
   readonly sys: SystemRegisters;
   hooks: CpuHooks = {};
@@ -481,6 +499,25 @@ export class Cpu {
   /** Loads `size` bytes (1, 2, 4, 8) at VA; returns the low 32 bits (unsigned for 1 and 2 bytes,
    *  int32 bit pattern for 4 and 8) and, for 8, leaves the high half in `ldHi`. */
   load(vaLo: number, vaHi: number, size: number, flags: number): number {
+    // Fast path: a plain, aligned access that hits the TLB on a RAM page with permission.
+    const idx = (vaLo >>> 12) & (TLB_SIZE - 1);
+    if (flags === 0 && (vaLo & (size - 1)) === 0 && this.tlbTagLo[idx] === ((vaLo & ~0xfff) | 1) && this.tlbTagHi[idx] === vaHi &&
+      (this.tlbPerm[idx] & this.readMask) !== 0 && !this.panActive) {
+      const view = this.tlbView[idx];
+      if (view !== null) {
+        const o = this.tlbOff[idx] + (vaLo & 0xfff);
+        switch (size) {
+          case 4: return view.getInt32(o, true);
+          case 8: this.ldHi = view.getInt32(o + 4, true); return view.getInt32(o, true);
+          case 1: return view.getUint8(o);
+          default: return view.getUint16(o, true);
+        }
+      }
+    }
+    return this.loadSlow(vaLo, vaHi, size, flags);
+  }
+
+  private loadSlow(vaLo: number, vaHi: number, size: number, flags: number): number {
     const misaligned = (vaLo & (size - 1)) !== 0;
     if (misaligned && ((flags & ACC_ALIGNED) !== 0 || this.alignCheck)) this.alignmentFault(vaLo, vaHi, flags);
     const off = vaLo & 0xfff;
@@ -505,6 +542,24 @@ export class Cpu {
   }
 
   store(vaLo: number, vaHi: number, size: number, valLo: number, valHi: number, flags: number): void {
+    const idx = (vaLo >>> 12) & (TLB_SIZE - 1);
+    if (flags === 0 && (vaLo & (size - 1)) === 0 && this.tlbTagLo[idx] === ((vaLo & ~0xfff) | 1) && this.tlbTagHi[idx] === vaHi &&
+      (this.tlbPerm[idx] & this.writeMask) !== 0 && !this.panActive) {
+      const view = this.tlbView[idx];
+      if (view !== null) {
+        const o = this.tlbOff[idx] + (vaLo & 0xfff);
+        switch (size) {
+          case 4: view.setInt32(o, valLo, true); return;
+          case 8: view.setInt32(o, valLo, true); view.setInt32(o + 4, valHi, true); return;
+          case 1: view.setUint8(o, valLo); return;
+          default: view.setUint16(o, valLo, true); return;
+        }
+      }
+    }
+    this.storeSlow(vaLo, vaHi, size, valLo, valHi, flags);
+  }
+
+  private storeSlow(vaLo: number, vaHi: number, size: number, valLo: number, valHi: number, flags: number): void {
     flags |= ACC_WRITE;
     const misaligned = (vaLo & (size - 1)) !== 0;
     if (misaligned && ((flags & ACC_ALIGNED) !== 0 || this.alignCheck)) this.alignmentFault(vaLo, vaHi, flags);

@@ -58,6 +58,9 @@ const F32 = new Float32Array(1), F32I = new Int32Array(F32.buffer);
 let RH = 0;
 
 const TWO32 = 4294967296;
+/** POW2[i] = 2^i for i in 0..129 (exact doubles; avoids Math.pow in loops). */
+const POW2 = new Float64Array(130);
+for (let i = 0, v = 1; i < 130; i++, v *= 2) POW2[i] = v;
 
 // FPSR bits
 const IOC = 1, DZC = 2, OFC = 4, UFC = 8, IXC = 16, IDC = 128, QC = 1 << 27;
@@ -756,7 +759,7 @@ function fpToInt(f: number, lo: number, hi: number, rmode: number, unsigned: boo
   if (C.fpcr & FZ) { lo = flushIn(f, lo, hi); hi = RH; }
   if (isNaNF(f, lo, hi)) { C.fpsr |= IOC; RH = 0; return 0; }
   let x = num(f, lo, hi);
-  if (fbits) x *= Math.pow(2, fbits);
+  if (fbits) x *= POW2[fbits];
   let n = x === Infinity || x === -Infinity ? x : roundInt(x, rmode);
   let ovf = false;
   if (is64) {
@@ -782,7 +785,7 @@ function intToFp(f: number, lo: number, hi: number, unsigned: boolean, is64: boo
   else if (unsigned) { if ((hi >>> 0) < 0x200000) v = (hi >>> 0) * TWO32 + (lo >>> 0); else exact = false; }
   else if (hi >= -0x200000 && hi < 0x200000) v = hi * TWO32 + (lo >>> 0); else exact = false;
   if (exact && rmode === RN && f !== FH) {
-    if (fbits) v /= Math.pow(2, fbits);
+    if (fbits) v /= POW2[fbits];
     if (f === FD) return bitsOf(FD, v);
     const r = Math.fround(v);
     if (r !== v) C.fpsr |= IXC;
@@ -1319,8 +1322,8 @@ function threeSame(insn: number, scalar: boolean): void {
       case 8: case 10: {                                                   // SSHL/USHL, SRSHL/URSHL
         const sh = (b << 24) >> 24;
         if (sh >= 0) r = sh >= esize ? 0 : a << sh;
-        else if (opc === 10) r = Math.floor((a + Math.pow(2, -sh - 1)) / Math.pow(2, -sh));
-        else r = Math.floor(a / Math.pow(2, -sh));
+        else if (opc === 10) r = Math.floor((a + POW2[-sh - 1]) / POW2[-sh]);
+        else r = Math.floor(a / POW2[-sh]);
         break;
       }
       case 12: case 20: r = a > b ? a : b; break;                          // SMAX/UMAX(P)
@@ -1479,8 +1482,8 @@ function threeDiff(insn: number): void {
         W[i] = sHi;
       } else {
         const a = eU(n, i, ws), b = eU(m, i, ws);
-        const s = (opc === 4 ? a + b : a - b) + (u ? Math.pow(2, esize - 1) : 0);
-        wE(i, size, Math.floor(s / Math.pow(2, esize)));
+        const s = (opc === 4 ? a + b : a - b) + (u ? POW2[esize - 1] : 0);
+        wE(i, size, Math.floor(s / POW2[esize]));
       }
     }
     commitNarrow(d, q);
@@ -1635,7 +1638,7 @@ function twoRegMisc(insn: number, scalar: boolean): void {
       const ne = 8 >> size, part = q ? ne : 0;
       for (let i = 0; i < ne; i++) {
         const v = eU(n, part + i, size);
-        if (size === 2) { W[2 * i] = 0; W[2 * i + 1] = v; } else wE(i, size + 1, v * Math.pow(2, esize));
+        if (size === 2) { W[2 * i] = 0; W[2 * i + 1] = v; } else wE(i, size + 1, v * POW2[esize]);
       }
       commit(d, 1);
       return;
@@ -1886,6 +1889,7 @@ function shiftImm(insn: number, scalar: boolean): void {
   else if (cls === 4) { if (size === 3 || scalar) undef(); }
   else { if (size < 2 || (!scalar && size === 3 && !q)) undef(); }
   const rsh = 2 * esize - immhb, lsh = immhb - esize;
+  const div = POW2[rsh], half = div / 2, mul = lsh > 0 ? POW2[lsh] : 1;
   const elements = scalar ? 1 : (q ? 16 : 8) >> size;
   const signed = u === 0;
   if (scalar) clearW();
@@ -1920,8 +1924,8 @@ function shiftImm(insn: number, scalar: boolean): void {
       }
       let v: number;
       if (key === 0x10 || key === 0x11 || key === 0x32 || key === 0x33) v = eU(n, i, ws); else v = eS(n, i, ws);
-      if (round) v += Math.pow(2, rsh - 1);
-      v = Math.floor(v / Math.pow(2, rsh));
+      if (round) v += half;
+      v = Math.floor(v / div);
       let r: number;
       if (key === 0x10 || key === 0x11) r = v;
       else if (key >= 0x30) r = satU(v, size);
@@ -1934,7 +1938,7 @@ function shiftImm(insn: number, scalar: boolean): void {
   if (cls === 4) {                                                           // SSHLL/USHLL
     const ne = 8 >> size, part = q ? ne : 0;
     for (let i = 0; i < ne; i++) {
-      const v = (signed ? eS(n, part + i, size) : eU(n, part + i, size)) * Math.pow(2, lsh);
+      const v = (signed ? eS(n, part + i, size) : eU(n, part + i, size)) * mul;
       if (size === 2) wD(i, v); else wE(i, size + 1, v);
     }
     commit(d, 1);
@@ -1980,20 +1984,16 @@ function shiftImm(insn: number, scalar: boolean): void {
     const a = signed ? eS(n, i, size) : eU(n, i, size);
     let r: number;
     switch (key) {
-      case 0x00: case 0x20: r = Math.floor(a / Math.pow(2, rsh)); break;
-      case 0x02: case 0x22: r = eU(d, i, size) + Math.floor(a / Math.pow(2, rsh)); break;
-      case 0x04: case 0x24: r = Math.floor((a + Math.pow(2, rsh - 1)) / Math.pow(2, rsh)); break;
-      case 0x06: case 0x26: r = eU(d, i, size) + Math.floor((a + Math.pow(2, rsh - 1)) / Math.pow(2, rsh)); break;
-      case 0x28: {                                                           // SRI
-        const mask = Math.floor(ones(esize) / Math.pow(2, rsh));
-        r = (eU(d, i, size) & ~mask) | Math.floor(a / Math.pow(2, rsh));
-        break;
-      }
+      case 0x00: case 0x20: r = Math.floor(a / div); break;                 // SSHR/USHR
+      case 0x02: case 0x22: r = eU(d, i, size) + Math.floor(a / div); break;
+      case 0x04: case 0x24: r = Math.floor((a + half) / div); break;
+      case 0x06: case 0x26: r = eU(d, i, size) + Math.floor((a + half) / div); break;
+      case 0x28: r = (eU(d, i, size) & ~Math.floor(ones(esize) / div)) | Math.floor(a / div); break;  // SRI
       case 0x0a: r = a << lsh; break;
       case 0x2a: r = (eU(d, i, size) & ~(ones(esize) << lsh)) | (a << lsh); break;
-      case 0x0e: r = satS(a * Math.pow(2, lsh), size); break;               // SQSHL
-      case 0x2e: r = satU(a * Math.pow(2, lsh), size); break;               // UQSHL
-      default: r = satU(eS(n, i, size) * Math.pow(2, lsh), size); break;    // SQSHLU
+      case 0x0e: r = satS(a * mul, size); break;                            // SQSHL
+      case 0x2e: r = satU(a * mul, size); break;                            // UQSHL
+      default: r = satU(eS(n, i, size) * mul, size); break;                 // SQSHLU
     }
     wE(i, size, r);
   }
