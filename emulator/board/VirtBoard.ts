@@ -128,8 +128,10 @@ export class VirtBoard {
       systemOff: () => this.exit('poweroff', 0),
       systemReset: () => this.exit('reset', 0),
     };
-    this.cpu.hooks.hvc = this.options.psciConduit === 'hvc' ? (cpu, imm) => { if (imm !== 0) return false; handlePsci(cpu, psci); return true; } : undefined;
-    this.cpu.hooks.smc = this.options.psciConduit === 'smc' ? (cpu, imm) => { if (imm !== 0) return false; handlePsci(cpu, psci); return true; } : undefined;
+    // QEMU services PSCI on the conduit whatever the immediate is.
+    const conduit = (cpu: Cpu) => { handlePsci(cpu, psci); return true; };
+    this.cpu.hooks.hvc = this.options.psciConduit === 'hvc' ? conduit : undefined;
+    this.cpu.hooks.smc = this.options.psciConduit === 'smc' ? conduit : undefined;
     if (this.options.semihosting) {
       this.semihosting = new Semihosting({
         write: bytes => this.onConsoleOutput(bytes),

@@ -23,7 +23,7 @@ export function parseLinuxImageHeader(bytes: Uint8Array): LinuxImageHeader | und
 
 /** Chooses a format from the content, then from the file name. */
 export function detectFormat(bytes: Uint8Array, fileName: string): ImageFormat {
-  if (isElf(bytes)) return 'elf';
+  if (isElf(bytes) || /\.(elf|axf)$/i.test(fileName)) return 'elf'; // a .elf without ELF magic is an error, not raw
   if (parseLinuxImageHeader(bytes)) return 'kernel';
   if (/\.(fd|rom|flash)$/i.test(fileName)) return 'bios';
   return 'raw';

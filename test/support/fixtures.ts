@@ -14,15 +14,17 @@ export interface Fixture {
   file: string;
   /** Wall-clock limit for the emulator run. */
   timeoutMs: number;
+  /** Instruction limit for the emulator run (a stuck guest stops here instead of at the timeout). */
+  maxInsns: number;
 }
 
 export const FIXTURES: Fixture[] = [
   ...['hello', 'exceptions', 'mmu', 'timer', 'integer', 'atomics'].map(name => ({
-    name, file: path.join(FIXTURE_BIN, `${name}.elf`), timeoutMs: 60_000,
+    name, file: path.join(FIXTURE_BIN, `${name}.elf`), timeoutMs: 60_000, maxInsns: 20_000_000,
   })),
   // ~204 million instructions: seconds at the target speed, longer while the emulator is slow.
-  { name: 'bench', file: path.join(FIXTURE_BIN, 'bench.elf'), timeoutMs: 600_000 },
-  { name: 'demo', file: path.join(ROOT, 'examples', 'demo', 'demo.elf'), timeoutMs: 60_000 },
+  { name: 'bench', file: path.join(FIXTURE_BIN, 'bench.elf'), timeoutMs: 600_000, maxInsns: 250_000_000 },
+  { name: 'demo', file: path.join(ROOT, 'examples', 'demo', 'demo.elf'), timeoutMs: 60_000, maxInsns: 20_000_000 },
 ];
 
 export interface Deviation {

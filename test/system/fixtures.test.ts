@@ -20,7 +20,7 @@ const recorded = (name: string) => fs.readFileSync(path.join(EXPECTED_DIR, `${na
 const emulatorRuns = new Map<string, Promise<FixtureRun>>();
 function runOnEmulator(f: Fixture): Promise<FixtureRun> {
   let p = emulatorRuns.get(f.name);
-  if (!p) { p = runFixture(f.file, { timeoutMs: f.timeoutMs }); emulatorRuns.set(f.name, p); }
+  if (!p) { p = runFixture(f.file, { timeoutMs: f.timeoutMs, maxInsns: f.maxInsns }); emulatorRuns.set(f.name, p); }
   return p;
 }
 

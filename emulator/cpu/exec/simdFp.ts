@@ -866,7 +866,8 @@ function fpScalar(insn: number): void {
   else switch (op3 & 3) {
     case 1: fpCondCmp(insn); break;
     case 2: fpDp2(insn); break;
-    default: fpCsel(insn); break;
+    case 3: fpCsel(insn); break;
+    default: undef();
   }
 }
 
