@@ -94,8 +94,8 @@ export function lineDiff(a: string, b: string, aName = 'expected', bName = 'actu
   let i = 0, j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && x[i] === y[j]) { ops.push({ k: ' ', s: x[i] }); i++; j++; }
-    else if (j < m && (i >= n || lcs[i][j + 1] >= lcs[i + 1][j])) { ops.push({ k: '+', s: y[j] }); j++; }
-    else { ops.push({ k: '-', s: x[i] }); i++; }
+    else if (i < n && (j >= m || lcs[i + 1][j] >= lcs[i][j + 1])) { ops.push({ k: '-', s: x[i] }); i++; }
+    else { ops.push({ k: '+', s: y[j] }); j++; }
   }
   const keep = ops.map((o, idx) => o.k !== ' ' || ops.slice(Math.max(0, idx - context), idx + context + 1).some(p => p.k !== ' '));
   const out = [`--- ${aName}`, `+++ ${bName}`];

@@ -137,12 +137,13 @@ describe('system: realmscope run', function () {
         // --max-insns: should the image be accepted after all, stop soon instead of hanging.
         const r = runCli([...(c.args ?? []), '--max-insns', '1000000', file]);
         assert.ifError(r.error);
-        assert.strictEqual(r.stdout, '', 'nothing on stdout');
-        assert.match(r.stderr, /^realmscope: [^\n]*\n$/, `one line on stderr, got:\n${r.stderr}`);
-        assert.doesNotMatch(r.stderr, /\bat .*:\d+:\d+|internal error/, 'no stack trace');
-        assert.match(r.stderr, c.problem, 'names the problem');
-        if (c.name !== 'segment-outside-ram.elf') assert.ok(r.stderr.includes(c.name), `names the file: ${r.stderr}`);
-        assert.strictEqual(r.status, 1, 'exit status');
+        const got = `exit status ${r.status}, stderr:\n${r.stderr}`;
+        assert.strictEqual(r.stdout, '', `nothing on stdout (${got})`);
+        assert.match(r.stderr, /^realmscope: [^\n]*\n$/, `one line on stderr (${got})`);
+        assert.doesNotMatch(r.stderr, /\bat .*:\d+:\d+|internal error/, `no stack trace (${got})`);
+        assert.match(r.stderr, c.problem, `names the problem (${got})`);
+        if (c.name !== 'segment-outside-ram.elf') assert.ok(r.stderr.includes(c.name), `names the file (${got})`);
+        assert.strictEqual(r.status, 1, `exit status (${got})`);
       });
     }
   });
