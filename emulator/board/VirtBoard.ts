@@ -67,7 +67,7 @@ export class VirtBoard {
   readonly clock: Clock;
   readonly semihosting?: Semihosting;
   dtb: Uint8Array = new Uint8Array(0);
-  /** Where the DTB was placed in guest-physical memory. */
+  /** Where the DTB was placed in guest-physical memory (0: nowhere). */
   dtbAddress = 0;
   exitStatus?: ExitStatus;
   /** Console output (UART and semihosting). */
@@ -202,11 +202,12 @@ export class VirtBoard {
             if (seg.memsz > seg.data.length) this.mem.writeBytes(seg.paddr + seg.data.length, new Uint8Array(seg.memsz - seg.data.length));
           }
         }
-        // QEMU puts the DTB at the start of RAM unless the image occupies it.
+        // QEMU 7.2 reserves 1 MiB for the tree (its FDT_MAX_SIZE) at the start of RAM and loads it
+        // only if the image leaves that space free; otherwise the guest gets no device tree.
         this.dtb = makeDtb();
-        const overlaps = elf.segments.some(s => s.paddr < VIRT.RAM + this.dtb.length && s.paddr + s.memsz > VIRT.RAM);
-        this.dtbAddress = overlaps ? alignUp(Math.max(...elf.segments.map(s => s.paddr + s.memsz)), 0x200000) : VIRT.RAM;
-        if (fitsRam(this.dtbAddress, this.dtb.length)) this.mem.writeBytes(this.dtbAddress, this.dtb);
+        const free = !elf.segments.some(s => s.paddr < VIRT.RAM + 0x100000 && s.paddr + s.memsz > VIRT.RAM);
+        this.dtbAddress = free ? VIRT.RAM : 0;
+        if (free) this.mem.writeBytes(this.dtbAddress, this.dtb);
         cpu.setPC(elf.entry);
         break;
       }

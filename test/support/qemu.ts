@@ -4,7 +4,8 @@
 
 import { spawn, spawnSync } from 'child_process';
 
-export const QEMU = 'qemu-system-aarch64';
+/** The QEMU binary (REALMSCOPE_QEMU overrides, e.g. to try another build or to test the skip path). */
+export const QEMU = process.env.REALMSCOPE_QEMU || 'qemu-system-aarch64';
 export const QEMU_ARGS = [
   '-M', 'virt,gic-version=3', '-cpu', 'max', '-m', '128', '-nographic', '-nic', 'none',
   '-semihosting-config', 'enable=on,target=native',

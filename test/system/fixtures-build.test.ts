@@ -10,7 +10,7 @@ import { spawnSync } from 'child_process';
 import { ROOT } from '../support/fixtures';
 import { haveCommand, oraclesRequired } from '../support/qemu';
 
-const CC = 'aarch64-linux-gnu-gcc';
+const CC = process.env.AARCH64_CC || 'aarch64-linux-gnu-gcc';   // build.sh honours AARCH64_CC too
 
 describe('system: fixture binaries are reproducible', function () {
   this.timeout(300_000);

@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { FIXTURES, EXPECTED_DIR, ROOT, Fixture, expectedFromQemu, lineDiff } from '../support/fixtures';
-import { haveQemu, runQemu, oraclesRequired, QEMU_INSTALL_HINT } from '../support/qemu';
+import { QEMU, haveQemu, runQemu, oraclesRequired, QEMU_INSTALL_HINT } from '../support/qemu';
 import { runFixture, FixtureRun } from '../support/runFixture';
 
 const recorded = (name: string) => fs.readFileSync(path.join(EXPECTED_DIR, `${name}.txt`), 'latin1');
@@ -53,13 +53,13 @@ describe('system: fixtures on the emulator vs QEMU 7.2 (recorded transcripts)', 
 describe('system: fixtures on the emulator vs QEMU (live)', function () {
   before(function () {
     if (haveQemu()) return;
-    if (oraclesRequired()) throw new Error(`qemu-system-aarch64 not found and REALMSCOPE_ORACLES=required (${QEMU_INSTALL_HINT})`);
-    console.log(`    qemu-system-aarch64 not found: skipping the live QEMU comparisons (${QEMU_INSTALL_HINT})`);
+    if (oraclesRequired()) throw new Error(`${QEMU} not found and REALMSCOPE_ORACLES=required (${QEMU_INSTALL_HINT})`);
+    console.log(`    ${QEMU} not found: skipping the live QEMU comparisons (${QEMU_INSTALL_HINT})`);
     this.skip();
   });
 
   for (const f of FIXTURES) {
-    it(`${f.name}: same transcript as qemu-system-aarch64`, async function () {
+    it(`${f.name}: same transcript as ${path.basename(QEMU)}`, async function () {
       this.timeout(f.timeoutMs + 60_000);
       const [qemu, run] = await Promise.all([runQemu(f.file, 30_000), runOnEmulator(f)]);
       assert.ok(!qemu.timedOut, `${f.name}: QEMU did not finish in 30 s (killed)`);

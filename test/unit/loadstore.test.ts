@@ -702,14 +702,18 @@ describe('loads and stores', () => {
     });
 
     it('misaligned ordered accesses take an alignment fault even on Normal memory with SCTLR.A = 0', () => {
-      const cases: [string, number, number][] = [
-        ['ldar x0, [x1]', 4, 0], ['ldarh w0, [x1]', 1, 0], ['stlr w0, [x1]', 2, 1], ['ldlar x0, [x1]', 4, 0],
-        ['ldapr w0, [x1]', 2, 0], ['ldaprh w0, [x1]', 3, 0], ['ldapur x0, [x1, #2]', 2, 0], ['stlurh w0, [x1, #1]', 1, 1],
+      const cases: [string, number, number, number][] = [ // source, x1, FAR, WnR
+        ['ldar x0, [x1]', DATA + 4, DATA + 4, 0], ['ldarh w0, [x1]', DATA + 1, DATA + 1, 0],
+        ['stlr w0, [x1]', DATA + 2, DATA + 2, 1], ['ldlar x0, [x1]', DATA + 4, DATA + 4, 0],
+        ['ldapr w0, [x1]', DATA + 2, DATA + 2, 0], ['ldaprh w0, [x1]', DATA + 3, DATA + 3, 0],
+        ['ldapur x0, [x1, #2]', DATA, DATA + 2, 0], ['stlurh w0, [x1, #1]', DATA, DATA + 1, 1],
+        ['ldaxr w0, [x1]', DATA + 2, DATA + 2, 0], ['stllrh w0, [x1]', DATA + 1, DATA + 1, 1],
       ];
-      for (const [src, off, wnr] of cases) {
+      for (const [src, base, far, wnr] of cases) {
         const h = setup();
-        run(h, src, { x0: 0x55, x1: DATA });
-        dataAbort(h, 0, 0x21, DATA + off, wnr);
+        run(h, src, { x0: 0x55, x1: base });
+        assert.doesNotThrow(() => taken(h), src);
+        dataAbort(h, 0, 0x21, far, wnr);
         assert.equal(X(h, 0), 0x55n);
       }
     });

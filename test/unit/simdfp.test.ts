@@ -279,6 +279,35 @@ describe('SIMD&FP: integer vector operations', () => {
   });
 });
 
+describe('SIMD&FP: saturating and estimate instructions', () => {
+  it('SQDMULH/SQRDMULH saturate 0x8000*0x8000 and set FPSR.QC; SQADD saturates', () => {
+    const init = (c: Cpu): void => { setV(c, 1, 'ffff7fff40008000'); setV(c, 2, '00017fff40008000'); };
+    let cpu = run('sqdmulh v0.4h, v1.4h, v2.4h', init);
+    assert.equal(vhex(cpu, 0), '0000000000000000ffff7ffe20007fff');
+    assert.equal(cpu.fpsr, 1 << 27);
+    cpu = run('sqrdmulh v0.4h, v1.4h, v2.4h', c => { init(c); setV(c, 2, '00017fff40004000'); });
+    assert.equal(vhex(cpu, 0), '00000000000000000000' + '7ffe2000c000');
+    assert.equal(cpu.fpsr, 0);
+    cpu = run('sqadd b0, b1, b2\nuqsub h3, h1, h2', c => { setV(c, 1, '0070'); setV(c, 2, '0110'); });
+    assert.equal(vhex(cpu, 0), '7f'.padStart(32, '0'));
+    assert.equal(vhex(cpu, 3), '0'.repeat(32));
+    assert.equal(cpu.fpsr, 1 << 27);
+  });
+  it('FRECPE/FRSQRTE/URECPE/FRECPS/FRECPX values', () => {
+    const cpu = run('frecpe s0, s1\nfrsqrte s2, s3\nurecpe v4.2s, v5.2s\nfrecps s6, s7, s8\nfrecpx d9, d10',
+      c => { setS(c, 1, f32bits(1)); setS(c, 3, f32bits(4)); setV(c, 5, '7fffffff80000000'); setS(c, 7, f32bits(1.5)); setS(c, 8, f32bits(2));
+        setD(c, 10, f64bits(3)); });
+    assert.equal(vhex(cpu, 0), '3f7f8000'.padStart(32, '0'));      // 0.998046875
+    assert.equal(vhex(cpu, 2), '3eff8000'.padStart(32, '0'));      // 0.4990234375
+    assert.equal(vhex(cpu, 4), 'ffffffffff800000'.padStart(32, '0'));
+    assert.equal(vhex(cpu, 6), sHex(-1));                         // 2 - 1.5*2
+    assert.equal(vhex(cpu, 9), dHex(0.5));                        // exponent inverted: 2^(1022-1023)... of 3.0 = 2^1
+    const z = run('frecpe d0, d1', c => setD(c, 1, f64bits(-0)));
+    assert.equal(vhex(z, 0), dHex(-Infinity));
+    assert.equal(z.fpsr, DZC);
+  });
+});
+
 describe('SIMD&FP: scalar floating point', () => {
   it('arithmetic on S and D with exact results', () => {
     const cpu = run('fadd s0, s1, s2\nfsub d3, d4, d5\nfmul s6, s1, s2\nfdiv d7, d4, d5\nfsqrt d8, d4\nfabs s9, s10\nfneg d11, d4\nfmadd d12, d4, d5, d4\nfnmul s13, s1, s2',
@@ -781,6 +810,14 @@ f{addp|maxp|minp|maxnmp|minnmp} {s2, v0.2s|d2, v1.2d}
 {sqshl|uqshl|sqshlu|sqrshrn|uqshrn} {v2.4h, v0.4h, #1|v2.8b, v0.8h, #8}
 {smaxp|umaxp|sminp|uminp|addp} v2.8b, v0.8b, v1.8b
 cm{eq|tst|hs} {s2, s0, s1|d2, d0, d1}
+{sq|uq}{shl|rshl} {v2.16b, v0.16b, v1.16b|v2.4h, v0.4h, v1.4h|v2.4s, v0.4s, v1.4s|v2.2d, v0.2d, v1.2d|d2, d0, d1|b2, b0, b1|s2, s1, s0}
+sq{dmulh|rdmulh} {v2.8h, v0.8h, v1.8h|v2.2s, v0.2s, v1.2s|h2, h0, h1|s2, s0, s1|v2.4s, v0.4s, v1.s[3]|v2.4h, v0.4h, v1.h[7]|s2, s0, v1.s[1]|h2, h1, v0.h[2]}
+sq{dmull|dmlal|dmlsl}{|2} {v2.4s, v0.8h, v1.8h|v2.2d, v0.4s, v1.4s|v2.4s, v0.8h, v1.h[5]|v2.2d, v0.4s, v1.s[2]}
+sq{dmull|dmlal|dmlsl} {s2, h0, h1|d2, s0, s1|s2, h0, v1.h[3]|d2, s1, v0.s[1]}
+{frecpe|frsqrte} {v2.4s, v0.4s|v2.2d, v1.2d|s2, s0|d2, d1|v2.2s, v1.2s}
+{urecpe|ursqrte} {v2.4s, v0.4s|v2.2s, v1.2s}
+frecpx {s2, s0|d2, d1}
+{frecps|frsqrts} {v2.4s, v0.4s, v1.4s|v2.2d, v0.2d, v1.2d|s2, s0, s1|d2, d0, d1}
 `;
 
 describe('SIMD&FP vs QEMU user mode (differential)', function () {
@@ -818,9 +855,8 @@ describe('SIMD&FP vs QEMU user mode (differential)', function () {
   });
 });
 
-// Encodings the emulator deliberately leaves UNDEFINED although Cortex-A57 implements them.
-const UNIMPLEMENTED = /^(sqdmulh|sqrdmulh|sqdmull2?|sqdmlal2?|sqdmlsl2?|urecpe|ursqrte|frecpe|frsqrte|frecpx|frecps|frsqrts|aes\w+|sha\w+)$/;
-const REG_FORM_ONLY = /^(sqshl|uqshl|sqrshl|uqrshl)$/;
+// Encodings the emulator deliberately leaves UNDEFINED although Cortex-A57 implements them (crypto).
+const UNIMPLEMENTED = /^(aes\w+|sha\w+)$/;
 
 describe('SIMD&FP random encodings vs QEMU -cpu cortex-a57 (differential)', function () {
   const ok = haveTools();
@@ -878,7 +914,7 @@ describe('SIMD&FP random encodings vs QEMU -cpu cortex-a57 (differential)', func
         if (qUndef && eUndef) { undefBoth++; return; }
         if (!qUndef && eUndef) {
           const mn = c.dis.split(' ')[0];
-          if (UNIMPLEMENTED.test(mn) || (REG_FORM_ONLY.test(mn) && !c.dis.includes('#')) || /pmull2? v\d+\.1q/.test(c.dis)) { unimpl++; return; }
+          if (UNIMPLEMENTED.test(mn) || /pmull2? v\d+\.1q/.test(c.dis)) { unimpl++; return; }
         }
         if (!qUndef && !eUndef) executed++;
         if (!want.equals(got)) failures.push(`${c.word.toString(16).padStart(8, '0')} ${c.dis} [fpcr=${c.state.readUInt32LE(648).toString(16)}]: ${describeDiff(want, got)}`);
@@ -886,6 +922,6 @@ describe('SIMD&FP random encodings vs QEMU -cpu cortex-a57 (differential)', func
     }
     if (failures.length) assert.fail(`${failures.length} mismatches (executed ${executed}, both UNDEFINED ${undefBoth}, unimplemented ${unimpl}):\n` + failures.slice(0, 60).join('\n'));
     if (process.env.SIMDFP_FUZZ_STATS) console.log(`executed ${executed}, both UNDEFINED ${undefBoth}, unimplemented ${unimpl}`);
-    assert.ok(executed > count / 4, `only ${executed} executed`);
+    assert.ok(executed > count / 6, `only ${executed} executed`);
   });
 });

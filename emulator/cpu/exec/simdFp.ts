@@ -14,9 +14,8 @@
 // rounding instructions (on the fast arithmetic path IXC/UFC are not tracked). Exception trapping
 // (FPCR.IOE etc.) is not implemented (allowed by the architecture).
 //
-// UNDEFINED here although allocated in ARMv8.0 (not implemented): SQDMULH/SQRDMULH/SQDMULL/SQDMLAL/SQDMLSL
-// (all forms), saturating shifts by register (SQSHL/UQSHL/SQRSHL/UQRSHL register forms), URECPE/URSQRTE,
-// FRECPE/FRSQRTE/FRECPX/FRECPS/FRSQRTS, and the AES/SHA instructions (the features are not advertised).
+// Every ARMv8.0 FP/AdvSIMD instruction of this group is implemented; the AES/SHA/PMULL-64 instructions are
+// UNDEFINED (those features are not advertised).
 
 import type { Cpu } from '../Cpu';
 import { EC, GUEST_EXCEPTION } from '../Cpu';
@@ -140,7 +139,14 @@ function advScalar(insn: number): void {
   }
   if ((insn >>> 21) & 1) {
     if (b10) { threeSame(insn, true); return; }
-    if (((insn >>> 11) & 1) === 0) undef();    // scalar three different: SQDMLAL/SQDMLSL/SQDMULL only
+    if (((insn >>> 11) & 1) === 0) {             // scalar three different: SQDMLAL/SQDMLSL/SQDMULL
+      const size = (insn >>> 22) & 3, opc = (insn >>> 12) & 15, m = (insn >>> 16) & 31, n = (insn >>> 5) & 31, d = insn & 31;
+      if (((insn >>> 29) & 1) || (opc !== 9 && opc !== 11 && opc !== 13) || (size !== 1 && size !== 2)) undef();
+      clearW();
+      wEBig(0, size + 1, sqdmlal(opc, eBig(n, 0, size, true), eBig(m, 0, size, true), opc === 13 ? 0n : eBig(d, 0, size + 1, true), 8 << size));
+      commit(d, 0);
+      return;
+    }
     const x = (insn >>> 17) & 15;
     if (x === 0) twoRegMisc(insn, true);
     else if (x === 8) scalarPairwise(insn);
@@ -835,6 +841,132 @@ function fpCvt(from: number, to: number, lo: number, hi: number, rmode: number):
   return roundBig(to, BS, BM, BE, false, rmode, to === FS && (C.fpcr & FZ) !== 0);
 }
 
+// ---- reciprocal estimates and steps
+
+let RECIP_T: Uint16Array | null = null, RSQRT_T: Uint16Array | null = null;
+/** RecipEstimate: 9-bit a in [256, 511] -> 9-bit estimate (Arm ARM shared pseudocode). */
+function recipEstimate(a: number): number {
+  if (RECIP_T === null) {
+    RECIP_T = new Uint16Array(512);
+    for (let i = 256; i < 512; i++) { const b = Math.floor(524288 / (i * 2 + 1)); RECIP_T[i] = (b + 1) >> 1; }
+  }
+  return RECIP_T[a];
+}
+/** RecipSqrtEstimate: a in [128, 511] -> 9-bit estimate. */
+function rsqrtEstimate(a: number): number {
+  if (RSQRT_T === null) {
+    RSQRT_T = new Uint16Array(512);
+    for (let i = 128; i < 512; i++) {
+      const x = i < 256 ? i * 2 + 1 : (((i >> 1) << 1) + 1) * 2;
+      let b = 512;
+      while (x * (b + 1) * (b + 1) < 268435456) b++;
+      RSQRT_T[i] = (b + 1) >> 1;
+    }
+  }
+  return RSQRT_T[a];
+}
+/** The fraction of an S or D pattern as a 52-bit (hi 20 bits, lo 32 bits) pair in FRH/FRL, exponent returned. */
+let FRH = 0, FRL = 0;
+function fracExp(f: number, lo: number, hi: number): number {
+  if (f === FS) { const fr = lo & 0x7fffff; FRH = fr >>> 3; FRL = fr << 29; return (lo >>> 23) & 0xff; }
+  FRH = hi & 0xfffff; FRL = lo;
+  return (hi >>> 20) & 0x7ff;
+}
+function fracShl1(): void { FRH = ((FRH << 1) | (FRL >>> 31)) & 0xfffff; FRL <<= 1; }
+
+function fpRecipEst(f: number, lo: number, hi: number): number {
+  if (C.fpcr & FZ) { lo = flushIn(f, lo, hi); hi = RH; }
+  if (isNaNF(f, lo, hi)) return quiet(f, lo, hi);
+  const sign = signOf(f, lo, hi), x = Math.abs(num(f, lo, hi));
+  if (x === Infinity) return fzero(f, sign);
+  if (x === 0) { C.fpsr |= DZC; return finf(f, sign); }
+  if (x < (f === FS ? 2.938735877055719e-39 : 5.562684646268003e-309)) {          // 2^-128 / 2^-1024
+    const rm = (C.fpcr >>> 22) & 3;
+    C.fpsr |= OFC | IXC;
+    return (rm === RN || (rm === RP && sign === 0) || (rm === RM && sign === 1)) ? finf(f, sign) : fmax(f, sign);
+  }
+  if ((C.fpcr & FZ) && x >= (f === FS ? 8.507059173023462e37 : 4.49423283715579e307)) { // 2^126 / 2^1022
+    C.fpsr |= UFC;
+    return fzero(f, sign);
+  }
+  let exp = fracExp(f, lo, hi);
+  if (exp === 0) {
+    if ((FRH & 0x80000) === 0) { exp = -1; fracShl1(); fracShl1(); } else fracShl1();
+  }
+  const est = recipEstimate(256 | ((FRH >>> 12) & 0xff));
+  let rexp = (f === FS ? 253 : 2045) - exp;
+  let fh = (est & 0xff) << 12;                          // fraction bits 51:32 (bits 31:0 are zero)
+  if (rexp === 0) fh = 0x80000 | (fh >>> 1);
+  else if (rexp === -1) { fh = 0x40000 | (fh >>> 2); rexp = 0; }
+  if (f === FS) { RH = 0; return (sign << 31) | (rexp << 23) | (fh << 3); }
+  RH = (sign << 31) | (rexp << 20) | fh;
+  return 0;
+}
+
+function fpRsqrtEst(f: number, lo: number, hi: number): number {
+  if (C.fpcr & FZ) { lo = flushIn(f, lo, hi); hi = RH; }
+  if (isNaNF(f, lo, hi)) return quiet(f, lo, hi);
+  const sign = signOf(f, lo, hi), x = num(f, lo, hi);
+  if (x === 0) { C.fpsr |= DZC; return finf(f, sign); }
+  if (sign) { C.fpsr |= IOC; return defaultNaN(f); }
+  if (x === Infinity) return fzero(f, 0);
+  let exp = fracExp(f, lo, hi);
+  if (exp === 0) {
+    while ((FRH & 0x80000) === 0) { fracShl1(); exp--; }
+    fracShl1();
+  }
+  const scaled = (exp & 1) === 0 ? 256 | ((FRH >>> 12) & 0xff) : 128 | ((FRH >>> 13) & 0x7f);
+  const rexp = Math.floor(((f === FS ? 380 : 3068) - exp) / 2);
+  const est = rsqrtEstimate(scaled) & 0xff;
+  if (f === FS) { RH = 0; return (rexp << 23) | (est << 15); }
+  RH = (rexp << 20) | (est << 12);
+  return 0;
+}
+
+function fpRecpx(f: number, lo: number, hi: number): number {
+  if (C.fpcr & FZ) { lo = flushIn(f, lo, hi); hi = RH; }
+  if (isNaNF(f, lo, hi)) return quiet(f, lo, hi);
+  if (f === FS) {
+    const e = (lo >>> 23) & 0xff;
+    RH = 0;
+    return (lo & 0x80000000) | ((e === 0 ? 0xfe : ~e & 0xff) << 23);
+  }
+  const e = (hi >>> 20) & 0x7ff;
+  RH = (hi & 0x80000000) | ((e === 0 ? 0x7fe : ~e & 0x7ff) << 20);
+  return 0;
+}
+
+/** Exact z + x*y (x, y finite; z small integer constant) scaled by 2^expAdj, rounded per FPCR. */
+function exactMulAddConst(f: number, z: number, x: number, y: number, expAdj: number): number {
+  const rmode = (C.fpcr >>> 22) & 3;
+  decomp(z);
+  const am = BS ? -BM : BM, ae = BE;
+  let sum: bigint, e: number;
+  if (x === 0 || y === 0) { sum = am; e = ae; }
+  else {
+    decomp(x); const s1 = BS, m1 = BM, e1 = BE;
+    decomp(y);
+    const pm = (s1 ^ BS) ? -(m1 * BM) : m1 * BM, pe = e1 + BE;
+    e = pe < ae ? pe : ae;
+    sum = (pm << BigInt(pe - e)) + (am << BigInt(ae - e));
+  }
+  if (sum === 0n) return fzero(f, rmode === RM ? 1 : 0);
+  const fz = (C.fpcr & FZ) !== 0;
+  return sum < 0n ? roundBig(f, 1, -sum, e + expAdj, false, rmode, fz) : roundBig(f, 0, sum, e + expAdj, false, rmode, fz);
+}
+
+/** FRECPS (2 - a*b) and FRSQRTS ((3 - a*b) / 2), fused. */
+function fpRecipStep(f: number, aLo: number, aHi: number, bLo: number, bHi: number, rsqrt: boolean): number {
+  if (f === FD) aHi ^= 0x80000000; else aLo ^= 0x80000000;     // FPNeg(op1), also for NaNs
+  if (C.fpcr & FZ) { aLo = flushIn(f, aLo, aHi); aHi = RH; bLo = flushIn(f, bLo, bHi); bHi = RH; }
+  if (nan2(f, aLo, aHi, bLo, bHi)) return NL;
+  const x = num(f, aLo, aHi), y = num(f, bLo, bHi);
+  const inf1 = x === Infinity || x === -Infinity, inf2 = y === Infinity || y === -Infinity;
+  if ((inf1 && y === 0) || (x === 0 && inf2)) return bitsOf(f, rsqrt ? 1.5 : 2);
+  if (inf1 || inf2) return finf(f, signOf(f, aLo, aHi) ^ signOf(f, bLo, bHi));
+  return exactMulAddConst(f, rsqrt ? 3 : 2, x, y, rsqrt ? -1 : 0);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Scalar floating point (x0x1)
 
@@ -1280,8 +1412,9 @@ function threeSame(insn: number, scalar: boolean): void {
   let elements: number;
   if (scalar) {
     switch (opc) {
-      case 1: case 5: break;
+      case 1: case 5: case 9: case 11: break;
       case 6: case 7: case 8: case 10: case 16: case 17: if (size !== 3) undef(); break;
+      case 22: break;
       default: undef();
     }
     elements = 1;
@@ -1295,7 +1428,24 @@ function threeSame(insn: number, scalar: boolean): void {
       if (size === 3) undef(); break;
     case 19: if (size === 3 || (u === 1 && size !== 0)) undef(); break;
     case 23: if (u) undef(); break;
-    case 9: case 11: case 22: undef();       // saturating shifts by register, SQDMULH/SQRDMULH: not implemented
+    case 22: if (size !== 1 && size !== 2) undef(); break;
+  }
+  if (opc === 9 || opc === 11 || opc === 22) {                             // rare: BigInt per lane
+    const esize = 8 << size;
+    for (let i = 0; i < elements; i++) {
+      if (opc === 22) {                                                    // SQDMULH/SQRDMULH
+        wEBig(i, size, sqdmulh(eBig(n, i, size, true), eBig(m, i, size, true), esize, u === 1));
+        continue;
+      }
+      const e = eBig(n, i, size, u === 0);                                 // SQSHL/UQSHL/SQRSHL/UQRSHL (register)
+      const sh = Number(BigInt.asIntN(8, eBig(m, i, size, false)));
+      let v: bigint;
+      if (sh >= 0) v = e << BigInt(sh);
+      else v = (opc === 11 ? e + (1n << BigInt(-sh - 1)) : e) >> BigInt(-sh);
+      wEBig(i, size, satBig(v, esize, u === 1));
+    }
+    commit(d, scalar ? 0 : q);
+    return;
   }
   const signed = u === 0;
   const pairwise = opc === 20 || opc === 21 || opc === 23;
@@ -1340,6 +1490,18 @@ function threeSame(insn: number, scalar: boolean): void {
     wE(i, size, r);
   }
   commit(d, scalar ? 0 : q);
+}
+
+function sqdmulh(a: bigint, b: bigint, esize: number, round: boolean): bigint {
+  let p = 2n * a * b;
+  if (round) p += 1n << BigInt(esize - 1);
+  return satBig(p >> BigInt(esize), esize, false);
+}
+/** SQDMULL/SQDMLAL/SQDMLSL on one lane: opc 13 multiply, 9 accumulate, 11 subtract (esize = source size). */
+function sqdmlal(opc: number, a: bigint, b: bigint, acc: bigint, esize: number): bigint {
+  const p = satBig(2n * a * b, 2 * esize, false);
+  if (opc === 13) return p;
+  return satBig(opc === 9 ? acc + p : acc - p, 2 * esize, false);
 }
 
 function threeSame64(opc: number, u: number, elements: number, m: number, n: number, d: number, q: number, scalar: boolean): void {
@@ -1416,8 +1578,8 @@ function threeSameFp(insn: number, scalar: boolean): void {
     case 0: case 1: case 2: case 6: case 8: case 9: case 10: case 14: case 16: case 18: case 19: case 22: case 23:
     case 24: case 30:
       if (scalar) undef(); break;
-    case 3: case 4: case 20: case 21: case 26: case 28: case 29: break;
-    default: undef();     // FRECPS/FRSQRTS (not implemented), FMLAL/FMLSL (FHM), unallocated
+    case 3: case 4: case 7: case 15: case 20: case 21: case 26: case 28: case 29: break;
+    default: undef();     // FMLAL/FMLSL (FHM), unallocated
   }
   let elements: number;
   if (scalar) { elements = 1; clearW(); }
@@ -1439,6 +1601,7 @@ function threeSameFp(insn: number, scalar: boolean): void {
       case 2: case 18: r = fpBin(OP_ADD, f, aLo, aHi, bLo, bHi); break;
       case 10: r = fpBin(OP_SUB, f, aLo, aHi, bLo, bHi); break;
       case 3: r = fpBin(OP_MULX, f, aLo, aHi, bLo, bHi); break;
+      case 7: case 15: r = fpRecipStep(f, aLo, aHi, bLo, bHi, key === 15); break;     // FRECPS/FRSQRTS
       case 19: r = fpBin(OP_MUL, f, aLo, aHi, bLo, bHi); break;
       case 23: r = fpBin(OP_DIV, f, aLo, aHi, bLo, bHi); break;
       case 26: r = fpBin(OP_SUB, f, aLo, aHi, bLo, bHi); if (f === FD) RH &= 0x7fffffff; else r &= 0x7fffffff; break; // FABD
@@ -1468,8 +1631,18 @@ function threeDiff(insn: number): void {
   const opc = (insn >>> 12) & 15, n = (insn >>> 5) & 31, d = insn & 31;
   if (size === 3) undef();
   switch (opc) {
-    case 9: case 11: case 13: case 15: undef();                 // SQDMLAL/SQDMLSL/SQDMULL: not implemented
+    case 15: undef();
     case 14: if (u || size !== 0) undef(); break;               // PMULL (8-bit only; 64-bit needs FEAT_PMULL)
+    case 9: case 11: case 13: {                                 // SQDMLAL/SQDMLSL/SQDMULL
+      if (u || size === 0) undef();
+      const ne = 8 >> size, part = q ? ne : 0;
+      for (let i = 0; i < ne; i++) {
+        wEBig(i, size + 1, sqdmlal(opc, eBig(n, part + i, size, true), eBig(m, part + i, size, true),
+          opc === 13 ? 0n : eBig(d, i, size + 1, true), 8 << size));
+      }
+      commit(d, 1);
+      return;
+    }
   }
   const signed = u === 0;
   const elements = 8 >> size;
@@ -1752,9 +1925,13 @@ function twoRegMiscFp(insn: number, scalar: boolean): void {
     case 0x2f: kind = 4; break;
     case 0x6f: kind = 5; break;
     case 0x7f: kind = 6; break;
-    default: undef();                              // FRECPE/FRSQRTE/URECPE/URSQRTE/FRECPX, FRINT32/64, FP16
+    case 0x3d: kind = 7; break;                    // FRECPE
+    case 0x7d: kind = 8; break;                    // FRSQRTE
+    case 0x3c: case 0x7c: kind = 9; if (sz) undef(); break;   // URECPE/URSQRTE
+    case 0x3f: kind = 10; break;                   // FRECPX
+    default: undef();                              // FRINT32/64 (FEAT_FRINTTS), FP16, unallocated
   }
-  if (scalar && (kind === 0 || kind >= 4)) undef();
+  if (scalar ? (kind === 0 || kind === 4 || kind === 5 || kind === 6 || kind === 9) : kind === 10) undef();
   let elements: number;
   if (scalar) { elements = 1; clearW(); }
   else { if (sz && !q) undef(); elements = (q ? 4 : 2) >> sz; }
@@ -1784,7 +1961,17 @@ function twoRegMiscFp(insn: number, scalar: boolean): void {
       }
       case 4: if (f === FD) { r = lo; RH = hi & 0x7fffffff; } else r = lo & 0x7fffffff; break;
       case 5: if (f === FD) { r = lo; RH = hi ^ 0x80000000; } else r = lo ^ 0x80000000; break;
-      default: r = fpSqrt(f, lo, hi); break;
+      case 6: r = fpSqrt(f, lo, hi); break;
+      case 7: r = fpRecipEst(f, lo, hi); break;
+      case 8: r = fpRsqrtEst(f, lo, hi); break;
+      case 9: {
+        const v = lo >>> 0;
+        if (u ? (v >>> 30) === 0 : (v >>> 31) === 0) r = -1;
+        else r = (u ? rsqrtEstimate(v >>> 23) : recipEstimate(v >>> 23)) << 23;
+        RH = 0;
+        break;
+      }
+      default: r = fpRecpx(f, lo, hi); break;
     }
     wF(f, i, r, RH);
   }
@@ -2033,7 +2220,27 @@ function vecIndexed(insn: number, scalar: boolean): void {
     commit(d, scalar ? 0 : q);
     return;
   }
-  if (scalar) undef();                                                       // SQDMULH etc. (not implemented)
+  if (key === 0x03 || key === 0x07 || key === 0x0b || key === 0x0c || key === 0x0d) {  // SQDMLAL/SQDMLSL/SQDMULL/SQDMULH/SQRDMULH
+    if (size !== 1 && size !== 2) undef();
+    let idx: number, m: number;
+    if (size === 1) { idx = (H << 2) | (L << 1) | M; m = rm4; } else { idx = (H << 1) | L; m = (M << 4) | rm4; }
+    const b = eBig(m, idx, size, true), esize = 8 << size;
+    if (scalar) clearW();
+    if (opc >= 0x0c) {
+      const elements = scalar ? 1 : (q ? 16 : 8) >> size;
+      for (let i = 0; i < elements; i++) wEBig(i, size, sqdmulh(eBig(n, i, size, true), b, esize, opc === 0x0d));
+      commit(d, scalar ? 0 : q);
+      return;
+    }
+    const ne = scalar ? 1 : 8 >> size, part = scalar ? 0 : q ? ne : 0;
+    const op3 = opc === 3 ? 9 : opc === 7 ? 11 : 13;
+    for (let i = 0; i < ne; i++) {
+      wEBig(i, size + 1, sqdmlal(op3, eBig(n, part + i, size, true), b, op3 === 13 ? 0n : eBig(d, i, size + 1, true), esize));
+    }
+    commit(d, scalar ? 0 : 1);
+    return;
+  }
+  if (scalar) undef();
   switch (key) {
     case 0x08: case 0x10: case 0x14: case 0x02: case 0x06: case 0x0a: case 0x12: case 0x16: case 0x1a: break;
     default: undef();
