@@ -222,7 +222,7 @@ export class SystemRegisters {
     this.def('NZCV', 3, 3, 4, 2, 0, { read: s => BigInt(s.cpu.getNzcv()), write: (s, v) => s.cpu.setNzcv(Number(v & 0xf0000000n)), el0: 'ok' });
     const uma = (c: Cpu) => (c.sys.sctlr & (1n << 9n)) === 0n;
     this.def('DAIF', 3, 3, 4, 2, 1, { read: s => BigInt(s.cpu.daif << 6), write: (s, v) => s.cpu.setDaif(Number((v >> 6n) & 0xfn)), el0: c => uma(c) });
-    this.def('FPCR', 3, 3, 4, 4, 0, { read: s => BigInt(s.cpu.fpcr), write: (s, v) => { s.cpu.fpcr = Number(v & 0x07ff9f00n); }, el0: 'ok' });
+    this.def('FPCR', 3, 3, 4, 4, 0, { read: s => BigInt(s.cpu.fpcr), write: (s, v) => { s.cpu.fpcr = Number(v & 0x07c00000n); }, el0: 'ok' }); // AHP, DN, FZ, RMode only: no trapped FP exceptions, no FP16
     this.def('FPSR', 3, 3, 4, 4, 1, { read: s => BigInt(s.cpu.fpsr), write: (s, v) => { s.cpu.fpsr = Number(v & 0xf800009fn); }, el0: 'ok' });
     this.rw('AFSR0_EL1', 3, 0, 5, 1, 0);
     this.rw('AFSR1_EL1', 3, 0, 5, 1, 1);
