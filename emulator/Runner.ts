@@ -49,8 +49,8 @@ export class Runner {
       board.poll();
       if (board.exitStatus) return result('exit');
       if (why === 'wfi') {
-        const ns = cpu.sys.timer.nsUntilNextDeadline();
-        if (ns > 0) await this.idle(Math.min(ns / 1e6, 50));
+        const ms = board.msUntilNextEvent();
+        if (ms > 0) await this.idle(Math.min(ms, 50));
         board.poll();
         continue;
       }

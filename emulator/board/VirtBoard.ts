@@ -159,9 +159,18 @@ export class VirtBoard {
     for (const b of bytes) this.semihostInput.push(b);
   }
 
-  /** Device-side periodic work: timer outputs. */
+  /** Device-side periodic work: timer outputs and the RTC alarm. */
   poll(): void {
     this.cpu.sys.timer.update();
+    this.rtc.poll();
+  }
+
+  /** Milliseconds until some device needs attention on its own (Infinity if none): how long the
+   *  runner may sleep while the CPU waits for an interrupt. */
+  msUntilNextEvent(): number {
+    const timer = this.cpu.sys.timer.nsUntilNextDeadline() / 1e6;
+    const rtc = this.rtc.nextEventMs(); // absolute host time
+    return Math.min(timer, rtc === undefined ? Infinity : Math.max(0, rtc - Date.now()));
   }
 
   /** Places `img` as QEMU would and sets up the boot registers. */
