@@ -82,10 +82,19 @@ export class Cpu {
   private readMask = PERM_R1;
   private writeMask = PERM_W1;
   private panActive = false;
+  /** SCTLR_EL1.SA (EL1) or SA0 (EL0) for the current EL. */
+  spAlignCheck = false;
   private updateAccessMasks(): void {
     this.readMask = this._el === 0 ? PERM_R0 : PERM_R1;
     this.writeMask = this._el === 0 ? PERM_W0 : PERM_W1;
     this.panActive = this._el === 1 && this._pan === 1;
+    this.spAlignCheck = this.sys !== undefined && ((this.sys.sctlr >> (this._el === 0 ? 4n : 3n)) & 1n) === 1n;
+  }
+
+  /** SP alignment fault (EC 0x26): SP used as a load/store base is not 16-byte aligned. */
+  spAlignmentFault(): never {
+    this.takeSync(EC.SP_ALIGN, 0, 1);
+    throw GUEST_EXCEPTION;
   }
 
   readonly sys: SystemRegisters;
@@ -101,8 +110,6 @@ export class Cpu {
   waitingForInterrupt = false;
   /** Set by stop() (e.g. PSCI SYSTEM_OFF, semihosting exit, debugger pause). */
   stopRequested: StopReason | undefined;
-  /** Data-abort ISS bits that the executing load/store supplies for a syndrome (ISV..AR), or 0. */
-  dabtIss = 0;
 
   /** Exclusive monitor: physical address and size of the reservation, or -1. */
   exclusiveAddr = -1;
@@ -361,6 +368,7 @@ export class Cpu {
   mmuConfigChanged(): void {
     this.regime = this.sys.regime();
     this.mmuEnabled = (this.regime.sctlr & 1n) !== 0n;
+    this.updateAccessMasks();
     this.alignCheck = (this.regime.sctlr & 2n) !== 0n;
     this.asid = this.sys.currentAsid();
     this.flushTlb();
@@ -454,10 +462,9 @@ export class Cpu {
     } else {
       const wnr = access === 'write' || (flags & ACC_ATOMIC) !== 0 ? 1 : 0;
       const cm = (flags & ACC_CACHE_MAINT) !== 0 ? 1 : 0;
-      // ISV and the access syndrome are only reported for the faults where the architecture provides
-      // them (not for alignment... yes for alignment too; the executing instruction supplies dabtIss).
-      let iss = fsc | (wnr << 6) | (cm << 8);
-      if (this.dabtIss !== 0 && !cm) iss |= this.dabtIss;
+      // ISV (and the access syndrome with it) is 0 for aborts taken to EL1 (Arm ARM D24.2.45);
+      // `dataAbortSyndrome` in exec/loadStore.ts gives what a stage-2 abort to EL2 would report.
+      const iss = fsc | (wnr << 6) | (cm << 8);
       this.takeSync(lower ? EC.DABT_LOWER : EC.DABT_SAME, iss, 1, far);
     }
     throw GUEST_EXCEPTION;

@@ -45,9 +45,9 @@ export const ID_VALUES = {
   ID_AA64DFR0_EL1: 0x0000000010305006n, // DebugVer v8 (6), PMUVer 0 (none), BRPs 6 (5), WRPs 4 (3), CTX_CMPs 2 (1)
   ID_AA64DFR1_EL1: 0n,
   ID_AA64ISAR0_EL1: 0x0000000000210000n, // CRC32 (bits 19:16 = 1), Atomic (bits 23:20 = 2)
-  ID_AA64ISAR1_EL1: 0x0000000000100000n, // LRCPC 1 (LDAPR); no PAuth
+  ID_AA64ISAR1_EL1: 0x0000000000200000n, // LRCPC 2 (LDAPR, LDAPUR/STLUR); no PAuth
   ID_AA64MMFR0_EL1: 0x0000000000100020n, // PARange (set from paBits), ASIDBits 16 (2), TGran16 (bits 23:20 = 1), TGran64 and TGran4 (0) supported, no big-endian
-  ID_AA64MMFR1_EL1: 0x0000000000100001n, // HAFDBS 1 (Access flag), PAN 1
+  ID_AA64MMFR1_EL1: 0x0000000000110001n, // HAFDBS 1 (Access flag), LO 1 (LDLAR/STLLR), PAN 1
   ID_AA64MMFR2_EL1: 0x0000000000000010n, // UAO 1
   CTR_EL0: 0x0000000084448004n,          // IminLine 64 B, L1Ip PIPT, DminLine 64 B, ERG/CWG 64 B
   DCZID_EL0: 4n,                         // DC ZVA block = 4 words << 4 = 64 bytes
@@ -231,6 +231,12 @@ export class SystemRegisters {
     this.def('PAR_EL1', 3, 0, 7, 4, 0, { read: s => s.par, write: (s, v) => { s.par = v; } });
     this.def('MAIR_EL1', 3, 0, 10, 2, 0, { read: s => s.mair, write: (s, v) => { s.mair = v; mmu(); } });
     this.rw('AMAIR_EL1', 3, 0, 10, 3, 0);
+    // FEAT_LOR with no LORegions (LORID_EL1 = 0): LDLAR/STLLR behave as LDAR/STLR.
+    this.rw('LORSA_EL1', 3, 0, 10, 4, 0, 0n, 0x0000_ffff_ffff_0001n);
+    this.rw('LOREA_EL1', 3, 0, 10, 4, 1, 0n, 0x0000_ffff_ffff_0000n);
+    this.rw('LORN_EL1', 3, 0, 10, 4, 2, 0n, 0n);
+    this.rw('LORC_EL1', 3, 0, 10, 4, 3, 0n, 1n);
+    this.ro('LORID_EL1', 3, 0, 10, 4, 7, 0n);
     this.def('VBAR_EL1', 3, 0, 12, 0, 0, { read: s => s.vbar, write: (s, v) => { s.vbar = v & ~0x7ffn; } });
     this.def('ISR_EL1', 3, 0, 12, 1, 0, {
       read: s => (s.cpu.irqLine ? 0x80n : 0n) | (s.cpu.fiqLine ? 0x40n : 0n),

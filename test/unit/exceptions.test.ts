@@ -99,7 +99,7 @@ describe('exceptions', () => {
     assert.equal(Number(h.cpu.sys.elr), RAM_BASE + 2);
   });
 
-  it('a load from nothing is a synchronous external abort (DFSC 0x10) with a valid syndrome', () => {
+  it('a load from nothing is a synchronous external abort (DFSC 0x10, ISV=0) with FAR set', () => {
     const h = run('mov x1, #0x0c000000\nldr w5, [x1, #8]', 3);
     assert.equal(ec(h), 0x25);
     const iss = esr(h) & 0x1ffffff;
@@ -220,5 +220,19 @@ describe('system registers', () => {
     const fault = h.cpu.getX(4);
     assert.equal(fault & 1n, 1n);
     assert.equal((fault >> 1n) & 0x3fn, 0x04n, 'translation fault, level 0 (outside the 39-bit range)');
+  });
+});
+
+describe('SP alignment checking', () => {
+  it('SCTLR_EL1.SA=1 makes a load with a misaligned SP base fault with EC=0x26', () => {
+    const h = run('mov x0, #0x40000000\nadd x0, x0, #0x108\nmov sp, x0\nmrs x1, sctlr_el1\norr x1, x1, #8\nmsr sctlr_el1, x1\nldr x2, [sp]', 7);
+    assert.equal(ec(h), 0x26);
+    assert.equal(Number(h.cpu.sys.elr), RAM_BASE + 24);
+  });
+  it('with SA=0 the same load succeeds, and aligned SP never faults', () => {
+    const h = run('mov x0, #0x40000000\nadd x0, x0, #0x108\nmov sp, x0\nldr x2, [sp]', 4);
+    assert.equal(pc(h), RAM_BASE + 16);
+    const h2 = run('mov x0, #0x40000000\nadd x0, x0, #0x100\nmov sp, x0\nmrs x1, sctlr_el1\norr x1, x1, #8\nmsr sctlr_el1, x1\nldr x2, [sp]', 7);
+    assert.equal(pc(h2), RAM_BASE + 28);
   });
 });

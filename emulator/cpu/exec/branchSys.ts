@@ -225,7 +225,6 @@ function sysInstruction(cpu: Cpu, insn: number, l: number, op1: number, crn: num
       if (el0 && (sctlr & (1n << 14n)) === 0n) cpu.trapSysreg(sysIss(insn, false));
       let lo = r[2 * rt] & ~63;
       const hi = r[2 * rt + 1];
-      cpu.dabtIss = 0;
       // Translate first so a fault leaves memory untouched, then zero the 64-byte block.
       cpu.translateForAccess(lo, hi, ACC_WRITE);
       for (let i = 0; i < 8; i++, lo += 8) cpu.store(lo, hi, 8, 0, 0, 0);
@@ -233,13 +232,11 @@ function sysInstruction(cpu: Cpu, insn: number, l: number, op1: number, crn: num
     }
     case E(3, 7, 10, 1): case E(3, 7, 14, 1): case E(3, 7, 11, 1): { // DC CVAC, CIVAC, CVAU
       if (el0 && (sctlr & (1n << 26n)) === 0n) cpu.trapSysreg(sysIss(insn, false));
-      cpu.dabtIss = 0;
       cpu.translateForAccess(r[2 * rt], r[2 * rt + 1], ACC_CACHE_MAINT);
       return;
     }
     case E(0, 7, 6, 1): // DC IVAC: needs write permission
       if (el0) cpu.undefined();
-      cpu.dabtIss = 0;
       cpu.translateForAccess(r[2 * rt], r[2 * rt + 1], ACC_CACHE_MAINT | ACC_WRITE);
       return;
     case E(0, 7, 6, 2): case E(0, 7, 10, 2): case E(0, 7, 14, 2): // DC ISW, CSW, CISW

@@ -57,7 +57,13 @@ function add64(aLo: number, aHi: number, bLo: number, bHi: number): number {
 // Top-level decode
 
 export function execLoadStore(cpu: Cpu, insn: number): void {
-  switch ((insn >>> 24) & 0x3f) {
+  const group = (insn >>> 24) & 0x3f;
+  // SP alignment check (SCTLR_EL1.SA/SA0): SP as the base of any non-literal load/store must be
+  // 16-byte aligned, checked before the access (Arm ARM D1.3.10).
+  if (cpu.spAlignCheck && (insn & 0x3e0) === 0x3e0 && (cpu.r[64] & 15) !== 0 && group !== 0x18 && group !== 0x1c) {
+    cpu.spAlignmentFault();
+  }
+  switch (group) {
     case 0x39: ldstUnsignedImm(cpu, insn); return;
     case 0x38: ldstRegister(cpu, insn); return;
     case 0x28: case 0x29: ldstPair(cpu, insn); return;
