@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { FdtBuilder } from '../../emulator/board/fdt';
 import { buildVirtDeviceTree } from '../../emulator/board/deviceTree';
 
-const REFERENCE = join(__dirname, '../../../shared/reference/qemu-7.2-virt-gicv3-512M.dts');
+// QEMU 7.2's tree for -M virt,gic-version=3 -cpu cortex-a57 -m 512, decompiled with dtc.
+const REFERENCE = join(__dirname, '../fixtures/reference/qemu-7.2-virt-gicv3-512M.dts');
 
 function hasDtc(): boolean {
   const r = spawnSync('dtc', ['--version'], { encoding: 'utf8' });
