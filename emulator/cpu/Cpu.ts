@@ -28,7 +28,15 @@ export const EC = {
 export const ACC_WRITE = 1, ACC_UNPRIV = 2, ACC_ALIGNED = 4 /* must be naturally aligned (exclusives, atomics, acquire/release) */,
   ACC_ATOMIC = 8 /* read-modify-write: a fault reports WnR=1 */, ACC_NOFAULT_CHECK = 16, ACC_CACHE_MAINT = 32;
 
-export type StopReason = 'budget' | 'wfi' | 'halt' | 'breakpoint' | 'stop';
+export type StopReason = 'budget' | 'wfi' | 'halt' | 'breakpoint' | 'watchpoint' | 'exception' | 'stop';
+
+/** A data watchpoint: a range of virtual or physical addresses, for reads, writes or both. */
+export interface Watchpoint {
+  address: bigint; length: number; space: 'virtual' | 'physical'; access: 'read' | 'write' | 'readWrite';
+}
+
+/** What triggered the last 'watchpoint' stop. */
+export interface WatchpointHit { watchpoint: Watchpoint; va: bigint; pa: number; size: number; write: boolean; pc: bigint; }
 
 /** Hooks through which the board (or a test harness) services calls the CPU cannot. */
 export interface CpuHooks {
@@ -121,11 +129,71 @@ export class Cpu {
   private readonly tlbTagLo = new Int32Array(TLB_SIZE);
   private readonly tlbTagHi = new Int32Array(TLB_SIZE);
   private readonly tlbPerm = new Uint8Array(TLB_SIZE);
+  /** Permissions the load/store fast path may use: zero for watched pages and read-only host pages. */
+  private readonly tlbFast = new Uint8Array(TLB_SIZE);
   private readonly tlbFlags = new Uint8Array(TLB_SIZE); // bit0 device memory, bit1 el0-accessible (PAN), bit2 host-backed, bit3 global
   private readonly tlbPa = new Float64Array(TLB_SIZE);
   private readonly tlbView: (DataView | null)[] = new Array(TLB_SIZE).fill(null);
   private readonly tlbOff = new Int32Array(TLB_SIZE);
   private readonly tlbAsid = new Int32Array(TLB_SIZE);
+
+  // ---- debugger support ----
+  /** Breakpoint bitmaps per virtual code page (key: VA >> 12 as a number), one byte per word. */
+  private bpPages = new Map<number, Uint8Array>();
+  /** The bitmap of the current code page, or null when it has no breakpoints. */
+  private codeBp: Uint8Array | null = null;
+  /** The PC whose breakpoint is ignored once (resuming from a breakpoint stop). */
+  private bpResumeLo = 0; private bpResumeHi = 0; private bpResumeValid = false;
+  private watchpoints: Watchpoint[] = [];
+  /** Set when a watchpoint stopped the CPU. */
+  watchpointHit?: WatchpointHit;
+
+  /** Replaces the set of instruction breakpoints (virtual addresses in the current regime). */
+  setBreakpoints(addresses: bigint[]): void {
+    this.bpPages.clear();
+    for (const a of addresses) {
+      const va = BigInt.asUintN(64, a);
+      const key = Number(va >> 12n);
+      let page = this.bpPages.get(key);
+      if (!page) { page = new Uint8Array(1024); this.bpPages.set(key, page); }
+      page[Number(va & 0xfffn) >> 2] = 1;
+    }
+    this.invalidateFetch();
+    this.codeBp = null;
+  }
+
+  /** Lets the next instruction at the current PC run even if it has a breakpoint. */
+  resumeFromBreakpoint(): void {
+    this.bpResumeLo = this.pcLo; this.bpResumeHi = this.pcHi; this.bpResumeValid = true;
+  }
+
+  setWatchpoints(list: Watchpoint[]): void {
+    this.watchpoints = list.slice();
+    this.flushTlb(); // pages under watch must take the slow path
+  }
+
+  private pageWatched(vaPage: bigint, paPage: number): boolean {
+    for (const w of this.watchpoints) {
+      const start = w.address, end = w.address + BigInt(w.length);
+      const [ps, pe] = w.space === 'virtual' ? [vaPage, vaPage + 4096n] : [BigInt(paPage), BigInt(paPage) + 4096n];
+      if (start < pe && end > ps) return true;
+    }
+    return false;
+  }
+
+  private checkWatchpoints(vaLo: number, vaHi: number, pa: number, size: number, write: boolean): void {
+    const va = toBig(vaLo, vaHi);
+    for (const w of this.watchpoints) {
+      if (w.access === 'read' && write) continue;
+      if (w.access === 'write' && !write) continue;
+      const a = w.space === 'virtual' ? va : BigInt(pa);
+      if (a < w.address + BigInt(w.length) && a + BigInt(size) > w.address) {
+        this.watchpointHit = { watchpoint: w, va, pa, size, write, pc: toBig(this.curLo, this.curHi) };
+        this.stop('watchpoint');
+        return;
+      }
+    }
+  }
 
   // Instruction-fetch page cache.
   private codeTagLo = 1; private codeTagHi = 0;
@@ -216,10 +284,18 @@ export class Cpu {
         while (done < budget) {
           if (this.attention !== 0) {
             const why = this.handleAttention();
-            if (why !== undefined) { return why; }
+            if (why !== undefined) {
+              if (why === 'interrupt') { if (++done >= budget) return 'budget'; continue; }
+              return why;
+            }
           }
           const lo = this.pcLo, hi = this.pcHi;
           if (((lo ^ this.codeTagLo) & 0xfffff003) !== 0 || hi !== this.codeTagHi) this.fetchPage(lo, hi);
+          if (this.codeBp !== null && this.codeBp[(lo & 0xfff) >>> 2] !== 0) {
+            // A breakpoint: stop before executing, unless the debugger resumes from this very PC.
+            if (this.bpResumeValid && lo === this.bpResumeLo && hi === this.bpResumeHi) this.bpResumeValid = false;
+            else { this.bpResumeValid = false; return 'breakpoint'; }
+          }
           const insn = this.codeView!.getInt32(this.codeOff + (lo & 0xfff), true);
           this.insn = insn;
           this.curLo = lo; this.curHi = hi;
@@ -230,6 +306,7 @@ export class Cpu {
           this.insnCount++;
           execute(this, insn);
         }
+        this.bpResumeValid = false;
         return 'budget';
       } catch (e) {
         if (e !== GUEST_EXCEPTION) throw e;
@@ -250,7 +327,7 @@ export class Cpu {
   }
 
   /** Recomputes pending work. Returns a stop reason to leave the run loop, or undefined to go on. */
-  private handleAttention(): StopReason | undefined {
+  private handleAttention(): StopReason | 'interrupt' | undefined {
     if (this.stopRequested) {
       const r = this.stopRequested;
       this.stopRequested = undefined;
@@ -264,8 +341,9 @@ export class Cpu {
       this.takeSync(EC.ILLEGAL_STATE, 0, 1);
       throw GUEST_EXCEPTION;
     }
-    if (this.fiqLine && !(this.daif & 1)) { this.takeInterrupt(0x100); return undefined; }
-    if (this.irqLine && !(this.daif & 2)) { this.takeInterrupt(0x80); return undefined; }
+    // Taking an interrupt counts as one step, so single-stepping stops at the vector.
+    if (this.fiqLine && !(this.daif & 1)) { this.takeInterrupt(0x100); return 'interrupt'; }
+    if (this.irqLine && !(this.daif & 2)) { this.takeInterrupt(0x80); return 'interrupt'; }
     if (this.waitingForInterrupt) {
       if (this.irqLine || this.fiqLine) { this.waitingForInterrupt = false; return undefined; }
       this.attention = 1;
@@ -434,6 +512,7 @@ export class Cpu {
     this.tlbPageShift[idx] = res.pageShift ?? 12;
     if (page && !page.writable) this.tlbPerm[idx] &= ~(PERM_W0 | PERM_W1) | 0x80; // writes go to the slow path (flash)
     if (page && !page.writable) this.tlbFlags[idx] |= 16;
+    this.tlbFast[idx] = this.watchpoints.length !== 0 && this.pageWatched(toBig(vaLo & ~0xfff, vaHi), pageBase) ? 0 : this.tlbPerm[idx];
     return idx;
   }
 
@@ -509,7 +588,7 @@ export class Cpu {
     // Fast path: a plain, aligned access that hits the TLB on a RAM page with permission.
     const idx = (vaLo >>> 12) & (TLB_SIZE - 1);
     if (flags === 0 && (vaLo & (size - 1)) === 0 && this.tlbTagLo[idx] === ((vaLo & ~0xfff) | 1) && this.tlbTagHi[idx] === vaHi &&
-      (this.tlbPerm[idx] & this.readMask) !== 0 && !this.panActive) {
+      (this.tlbFast[idx] & this.readMask) !== 0 && !this.panActive) {
       const view = this.tlbView[idx];
       if (view !== null) {
         const o = this.tlbOff[idx] + (vaLo & 0xfff);
@@ -532,6 +611,7 @@ export class Cpu {
     const idx = this.translate(vaLo, vaHi, size, flags) & 0xffff;
     // Device memory (and all data with the MMU off) faults on misaligned accesses; known only now.
     if (misaligned && ((this.tlbFlags[idx] & 1) !== 0 || !this.mmuEnabled)) this.alignmentFault(vaLo, vaHi, flags);
+    if (this.watchpoints.length !== 0) this.checkWatchpoints(vaLo, vaHi, this.tlbPa[idx] + off, size, false);
     const view = this.tlbView[idx];
     if (view !== null) {
       const o = this.tlbOff[idx] + off;
@@ -551,7 +631,7 @@ export class Cpu {
   store(vaLo: number, vaHi: number, size: number, valLo: number, valHi: number, flags: number): void {
     const idx = (vaLo >>> 12) & (TLB_SIZE - 1);
     if (flags === 0 && (vaLo & (size - 1)) === 0 && this.tlbTagLo[idx] === ((vaLo & ~0xfff) | 1) && this.tlbTagHi[idx] === vaHi &&
-      (this.tlbPerm[idx] & this.writeMask) !== 0 && !this.panActive) {
+      (this.tlbFast[idx] & this.writeMask) !== 0 && !this.panActive) {
       const view = this.tlbView[idx];
       if (view !== null) {
         const o = this.tlbOff[idx] + (vaLo & 0xfff);
@@ -575,6 +655,7 @@ export class Cpu {
     const t = this.translate(vaLo, vaHi, size, flags);
     const idx = t & 0xffff;
     if (misaligned && ((this.tlbFlags[idx] & 1) !== 0 || !this.mmuEnabled)) this.alignmentFault(vaLo, vaHi, flags);
+    if (this.watchpoints.length !== 0) this.checkWatchpoints(vaLo, vaHi, this.tlbPa[idx] + off, size, true);
     const view = this.tlbView[idx];
     if (view !== null && t === idx) {
       const o = this.tlbOff[idx] + off;
@@ -655,6 +736,7 @@ export class Cpu {
       this.raiseAbort('exec', 0x10, 0, lo, hi);
     }
     this.codeView = view;
+    this.codeBp = this.bpPages.size === 0 ? null : this.bpPages.get(hi * 1048576 + (lo >>> 12)) ?? null;
     this.codeOff = this.tlbOff[idx];
     this.codeTagLo = lo & ~0xfff;
     this.codeTagHi = hi;
