@@ -5,7 +5,9 @@
 import type { VirtBoard, ExitStatus } from './board/VirtBoard';
 
 export interface RunResult {
-  reason: 'exit' | 'max-insns' | 'paused';
+  /** exit: the guest powered off or exited; paused: pause() was called; breakpoint/watchpoint/
+   *  exception: the CPU stopped for the debugger. */
+  reason: 'exit' | 'max-insns' | 'paused' | 'breakpoint' | 'watchpoint' | 'exception';
   status?: ExitStatus;
   instructions: number;
   wallSeconds: number;
@@ -48,6 +50,8 @@ export class Runner {
       const why = cpu.run(Math.min(this.sliceInsns, left));
       board.poll();
       if (board.exitStatus) return result('exit');
+      if (why === 'breakpoint' || why === 'watchpoint' || why === 'exception') return result(why);
+      if (why === 'stop') { if (this.pauseRequested) return result('paused'); continue; }
       if (why === 'wfi') {
         const ms = board.msUntilNextEvent();
         if (ms > 0) await this.idle(Math.min(ms, 50));

@@ -9,7 +9,7 @@ import { readImage } from '../../emulator/loaders/image';
 export interface FixtureRun {
   output: string;
   /** 'exit' with a status, or why the run stopped early. */
-  reason: 'exit' | 'max-insns' | 'timeout' | 'error';
+  reason: 'exit' | 'max-insns' | 'timeout' | 'error' | 'breakpoint' | 'watchpoint' | 'exception';
   exitKind?: string;
   exitCode?: number;
   instructions: number;
