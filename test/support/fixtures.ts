@@ -19,7 +19,7 @@ export interface Fixture {
 }
 
 export const FIXTURES: Fixture[] = [
-  ...['hello', 'exceptions', 'mmu', 'timer', 'integer', 'atomics'].map(name => ({
+  ...['hello', 'exceptions', 'mmu', 'timer', 'integer', 'atomics', 'debugee'].map(name => ({
     name, file: path.join(FIXTURE_BIN, `${name}.elf`), timeoutMs: 60_000, maxInsns: 20_000_000,
   })),
   // ~204 million instructions: seconds at the target speed, longer while the emulator is slow.
