@@ -10,6 +10,7 @@ import { ImageError } from './loaders/elf';
 import { EC } from './cpu/Cpu';
 
 const USAGE = `usage: realmscope run IMAGE [options]
+       realmscope dap [--port N]     the debug adapter (Debug Adapter Protocol) on stdio or TCP 127.0.0.1:N
 
   IMAGE                 ELF, flash image (.fd), arm64 Linux Image, or raw binary (detected by content)
   --bios                boot IMAGE from flash bank 0 as QEMU's -bios does
@@ -151,9 +152,3 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(code => { process.exitCode = code; }, err => {
-    process.stderr.write(`realmscope: internal error: ${(err as Error).stack ?? err}\n`);
-    process.exitCode = 70;
-  });
-}

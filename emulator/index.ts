@@ -4,7 +4,7 @@ export type { VirtBoardOptions, ExitStatus, ExitKind } from './board/VirtBoard';
 export { Runner } from './Runner';
 export type { RunResult } from './Runner';
 export { Cpu, EC } from './cpu/Cpu';
-export type { CpuHooks, StopReason } from './cpu/Cpu';
+export type { CpuHooks, StopReason, Watchpoint, WatchpointHit } from './cpu/Cpu';
 export { walkStage1, readTable, rootTable, checkPermission } from './mmu/Stage1Walker';
 export type { WalkResult, WalkStep, TranslationRegime, FaultKind } from './mmu/Stage1Walker';
 export { PhysicalMemory } from './memory/PhysicalMemory';

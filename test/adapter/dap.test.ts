@@ -1,0 +1,299 @@
+// The debug adapter driven over the protocol by a real DAP client (@vscode/debugadapter-testsupport),
+// against the debugee fixture (test/fixtures/src/debugee.c, built -O0 -g).
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { spawn, ChildProcess } from 'child_process';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { DebugProtocol } from '@vscode/debugprotocol';
+import { startDapServer } from '../../adapter/dapServer';
+
+const ROOT = path.resolve(__dirname, '../..');
+const DEBUGEE = path.join(ROOT, 'test/fixtures/bin/debugee.elf');
+const DEBUGEE_C = path.join(ROOT, 'test/fixtures/src/debugee.c');
+const MMU = path.join(ROOT, 'test/fixtures/bin/mmu.elf');
+
+/** Line number of the marker comment in debugee.c. */
+function line(marker: string): number {
+  const lines = fs.readFileSync(DEBUGEE_C, 'utf8').split('\n');
+  const i = lines.findIndex(l => l.includes(`// ${marker}`));
+  if (i < 0) throw new Error(`marker ${marker} not found`);
+  return i + 1;
+}
+
+async function stopped(dc: DebugClient, reason?: string): Promise<DebugProtocol.StoppedEvent> {
+  const ev = await dc.waitForEvent('stopped', 20000) as DebugProtocol.StoppedEvent;
+  if (reason) assert.equal(ev.body.reason, reason, `stop reason (${ev.body.description})`);
+  return ev;
+}
+
+async function topFrame(dc: DebugClient): Promise<DebugProtocol.StackFrame> {
+  const st = await dc.stackTraceRequest({ threadId: 1 });
+  return st.body.stackFrames[0];
+}
+
+async function reg(dc: DebugClient, name: string): Promise<bigint> {
+  const f = await topFrame(dc);
+  const scopes = await dc.scopesRequest({ frameId: f.id });
+  const vars = await dc.variablesRequest({ variablesReference: scopes.body.scopes[0].variablesReference });
+  const v = vars.body.variables.find(x => x.name === name);
+  assert.ok(v, `register ${name}`);
+  return BigInt(v!.value.split(' ')[0]);
+}
+
+describe('debug adapter over DAP', function () {
+  this.timeout(60000);
+  let server: Awaited<ReturnType<typeof startDapServer>>;
+  let dc: DebugClient;
+
+  before(async () => { server = await startDapServer(0); });
+  after(() => server.close());
+  beforeEach(async () => {
+    dc = new DebugClient('node', 'unused', 'realmscope');
+    await dc.start(server.port);
+  });
+  afterEach(async () => { await dc.stop(); });
+
+  const launch = (extra: Record<string, unknown> = {}) => dc.launch({ program: DEBUGEE, ...extra } as DebugProtocol.LaunchRequestArguments);
+
+  it('rejects invalid launch configurations with an error naming the attribute', async () => {
+    await dc.initializeRequest();
+    await assert.rejects(dc.launch({} as DebugProtocol.LaunchRequestArguments), /"program" is required/);
+    await assert.rejects(dc.launch({ program: DEBUGEE, ram: 'lots' } as unknown as DebugProtocol.LaunchRequestArguments), /"ram"/);
+    await assert.rejects(dc.launch({ program: DEBUGEE, bogus: 1 } as unknown as DebugProtocol.LaunchRequestArguments), /unknown launch attribute "bogus"/);
+    await assert.rejects(dc.launch({ program: '/nonexistent.elf' } as unknown as DebugProtocol.LaunchRequestArguments), /"program": file not found/);
+  });
+
+  it('stops on entry at the ELF entry point and declares the exception filters', async () => {
+    const init = await dc.initializeRequest();
+    const filters = init.body?.exceptionBreakpointFilters?.map(f => f.filter) ?? [];
+    for (const f of ['exception', 'abort', 'svc', 'hvc', 'smc', 'psci', 'irq']) assert.ok(filters.includes(f), f);
+    await Promise.all([dc.configurationSequence(), launch({ stopOnEntry: true }), stopped(dc, 'entry')]);
+    const f = await topFrame(dc);
+    assert.equal(f.name, '_start');
+    assert.equal(f.instructionPointerReference, '0x0000000040080000');
+  });
+
+  it('hits a function breakpoint and unwinds main <- middle', async () => {
+    await dc.initializeRequest();
+    await Promise.all([launch({ stopOnEntry: true }), stopped(dc, 'entry'), (async () => {
+      await dc.waitForEvent('initialized');
+      const r = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'middle' }] });
+      assert.equal(r.body.breakpoints[0].verified, true);
+      await dc.configurationDoneRequest();
+    })()]);
+    await Promise.all([dc.continueRequest({ threadId: 1 }), stopped(dc, 'function breakpoint')]);
+    const st = await dc.stackTraceRequest({ threadId: 1 });
+    const names = st.body.stackFrames.map(f => f.name);
+    assert.equal(names[0], 'middle');
+    assert.ok(names.includes('main'), names.join(' <- '));
+  });
+
+  it('hits source-line, conditional, hit-count and instruction breakpoints, and logs logpoints', async () => {
+    await dc.initializeRequest();
+    const outputs: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => outputs.push(e.body.output));
+    await Promise.all([launch({ stopOnEntry: true }), stopped(dc, 'entry'), dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest())]);
+    const bp = await dc.setBreakpointsRequest({ source: { path: DEBUGEE_C }, breakpoints: [{ line: line('LINE_COUNTER'), hitCondition: '3' }] });
+    assert.equal(bp.body.breakpoints[0].verified, true, bp.body.breakpoints[0].message);
+    await Promise.all([dc.continueRequest({ threadId: 1 }), stopped(dc, 'breakpoint')]);
+    let f = await topFrame(dc);
+    assert.equal(f.line, line('LINE_COUNTER'));
+    // The 3rd hit: counter has been incremented twice.
+    const ev = await dc.evaluateRequest({ expression: '*(uint64_t*)counter', context: 'watch' });
+    assert.match(ev.body.result, /^0x0+2 /);
+    await dc.setBreakpointsRequest({ source: { path: DEBUGEE_C }, breakpoints: [] });
+    // Conditional on a register: leaf(x) with x == 4, plus a logpoint on middle.
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'leaf', condition: 'w0 == 4' }] });
+    await dc.setBreakpointsRequest({ source: { path: DEBUGEE_C }, breakpoints: [{ line: line('LINE_MIDDLE_CALL'), logMessage: 'middle sees {x0}' }] });
+    await Promise.all([dc.continueRequest({ threadId: 1 }), stopped(dc, 'function breakpoint')]);
+    assert.equal(await reg(dc, 'x0'), 4n);
+    assert.ok(outputs.some(o => o.includes('middle sees 0x3')), outputs.join(''));
+    // An instruction breakpoint 8 bytes into leaf, after a restart.
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    await dc.setBreakpointsRequest({ source: { path: DEBUGEE_C }, breakpoints: [] });
+    const leafAddr = BigInt((await dc.evaluateRequest({ expression: 'leaf', context: 'watch' })).body.result.split(' ')[0]);
+    const ib = await dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x' + leafAddr.toString(16), offset: 8 }] }) as DebugProtocol.SetInstructionBreakpointsResponse;
+    assert.equal(ib.body.breakpoints[0].verified, true);
+    await Promise.all([dc.customRequest('restart'), stopped(dc, 'entry')]);
+    await Promise.all([dc.continueRequest({ threadId: 1 }), stopped(dc, 'instruction breakpoint')]);
+    f = await topFrame(dc);
+    assert.equal(BigInt(f.instructionPointerReference!), leafAddr + 8n);
+  });
+
+  /** Launches and runs to main (after the startup code has cleared .bss). */
+  async function runToMain(): Promise<void> {
+    await dc.initializeRequest();
+    await Promise.all([launch({ stopOnEntry: true }), stopped(dc, 'entry'), dc.waitForEvent('initialized').then(async () => {
+      await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'main' }] });
+      await dc.configurationDoneRequest();
+    })]);
+    await Promise.all([dc.continueRequest({ threadId: 1 }), stopped(dc, 'function breakpoint')]);
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+  }
+
+  it('stops on a write watchpoint on a global', async () => {
+    await runToMain();
+    const info = await dc.dataBreakpointInfoRequest({ name: 'counter', asAddress: true, bytes: 8 } as DebugProtocol.DataBreakpointInfoArguments);
+    assert.ok(info.body.dataId);
+    const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] });
+    assert.equal(set.body.breakpoints[0].verified, true);
+    const ev = await Promise.all([dc.continueRequest({ threadId: 1 }), stopped(dc, 'data breakpoint')]);
+    assert.match(ev[1].body.description!, /Write of 8 bytes at 0x/);
+    // The stop comes after the store completes; the description names the storing instruction.
+    const by = /by the instruction at (0x[0-9a-f]+)/.exec(ev[1].body.description!)![1];
+    const dis = await dc.disassembleRequest({ memoryReference: by, instructionCount: 1 });
+    assert.equal(dis.body!.instructions[0].line, line('LINE_COUNTER'));
+    assert.match(dis.body!.instructions[0].instruction, /^str/);
+  });
+
+  it('stops on the data-abort exception filter with the fault described and the exception in the stack', async () => {
+    await dc.initializeRequest();
+    await Promise.all([launch({ stopOnEntry: true }), stopped(dc, 'entry'), dc.waitForEvent('initialized').then(async () => {
+      await dc.setExceptionBreakpointsRequest({ filters: ['abort'] });
+      await dc.configurationDoneRequest();
+    })]);
+    const [, ev] = await Promise.all([dc.continueRequest({ threadId: 1 }), stopped(dc, 'exception')]);
+    assert.match(ev.body.description!, /Data abort at 0x000000000c000000 \(read\): synchronous external abort/);
+    const st = await dc.stackTraceRequest({ threadId: 1 });
+    const frames = st.body.stackFrames;
+    assert.match(frames[0].name, /Synchronous \(current EL, SP_ELx\) exception/);
+    assert.match(frames[1].name, /interrupted at 0x/);
+    const interrupted = frames.find((fr, i) => i > 0 && fr.line === line('LINE_FAULT'));
+    assert.ok(interrupted, frames.map(fr => `${fr.name}:${fr.line}`).join(' | '));
+  });
+
+  it('steps by instruction, over and into calls by line, and out', async () => {
+    await dc.initializeRequest();
+    await Promise.all([launch({ stopOnEntry: true }), stopped(dc, 'entry'), dc.waitForEvent('initialized').then(async () => {
+      await dc.setBreakpointsRequest({ source: { path: DEBUGEE_C }, breakpoints: [{ line: line('LINE_LOOP') }] });
+      await dc.configurationDoneRequest();
+    })]);
+    await Promise.all([dc.continueRequest({ threadId: 1 }), stopped(dc, 'breakpoint')]);
+    const pc0 = BigInt((await topFrame(dc)).instructionPointerReference!);
+    await Promise.all([dc.stepInRequest({ threadId: 1, granularity: 'instruction' }), stopped(dc, 'step')]);
+    assert.equal(BigInt((await topFrame(dc)).instructionPointerReference!), pc0 + 4n);
+    // Step into middle by line.
+    let f: DebugProtocol.StackFrame;
+    for (let i = 0; i < 5; i++) {
+      await Promise.all([dc.stepInRequest({ threadId: 1 }), stopped(dc, 'step')]);
+      f = await topFrame(dc);
+      if (f.name === 'middle') break;
+    }
+    assert.equal(f!.name, 'middle');
+    // Step over the call to leaf.
+    while ((await topFrame(dc)).line !== line('LINE_MIDDLE_CALL')) await Promise.all([dc.nextRequest({ threadId: 1 }), stopped(dc, 'step')]);
+    await Promise.all([dc.nextRequest({ threadId: 1 }), stopped(dc, 'step')]);
+    f = await topFrame(dc);
+    assert.equal(f.name, 'middle');
+    assert.equal(f.line, line('LINE_MIDDLE_RETURN'));
+    // Step out to main.
+    await Promise.all([dc.stepOutRequest({ threadId: 1 }), stopped(dc, 'step')]);
+    f = await topFrame(dc);
+    assert.equal(f.name, 'main');
+  });
+
+  it('reads and writes registers and memory, disassembles and evaluates', async () => {
+    await dc.initializeRequest();
+    await Promise.all([launch({ stopOnEntry: true }), stopped(dc, 'entry'), dc.waitForEvent('initialized').then(async () => {
+      await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'leaf' }] });
+      await dc.configurationDoneRequest();
+    })]);
+    await Promise.all([dc.continueRequest({ threadId: 1 }), stopped(dc, 'function breakpoint')]);
+    const f = await topFrame(dc);
+    const scopes = await dc.scopesRequest({ frameId: f.id });
+    assert.deepEqual(scopes.body.scopes.map(s => s.name), ['Registers', 'System registers', 'FP/SIMD']);
+    const regsRef = scopes.body.scopes[0].variablesReference;
+    const regs = await dc.variablesRequest({ variablesReference: regsRef });
+    const pstate = regs.body.variables.find(v => v.name === 'pstate')!;
+    assert.match(pstate.value, /EL1h/);
+    const set = await dc.setVariableRequest({ variablesReference: regsRef, name: 'x5', value: '0x1234' });
+    assert.equal(set.body.value, '0x0000000000001234');
+    assert.equal(await reg(dc, 'x5'), 0x1234n);
+    // System registers are grouped and decoded.
+    const groups = await dc.variablesRequest({ variablesReference: scopes.body.scopes[1].variablesReference });
+    const mm = groups.body.variables.find(v => v.name === 'Memory management')!;
+    const mmRegs = await dc.variablesRequest({ variablesReference: mm.variablesReference });
+    const sctlr = mmRegs.body.variables.find(v => v.name === 'SCTLR_EL1')!;
+    const fields = await dc.variablesRequest({ variablesReference: sctlr.variablesReference });
+    assert.ok(fields.body.variables.some(v => v.name === 'M (MMU)'));
+    // Memory: write and read back at the stack pointer.
+    const sp = regs.body.variables.find(v => v.name === 'sp')!;
+    assert.ok(sp.memoryReference);
+    await dc.customRequest('writeMemory', { memoryReference: sp.memoryReference!, offset: -64, data: Buffer.from('realmscope').toString('base64') });
+    const mem = await dc.customRequest('readMemory', { memoryReference: sp.memoryReference!, offset: -64, count: 10 }) as DebugProtocol.ReadMemoryResponse;
+    assert.equal(Buffer.from(mem.body!.data!, 'base64').toString(), 'realmscope');
+    const nothing = await dc.customRequest('readMemory', { memoryReference: '0x0c000000', count: 16 }) as DebugProtocol.ReadMemoryResponse;
+    assert.equal(nothing.body!.unreadableBytes, 16);
+    // Disassembly around the PC, with symbols.
+    const dis = await dc.disassembleRequest({ memoryReference: f.instructionPointerReference!, instructionOffset: -4, instructionCount: 12 });
+    assert.equal(dis.body!.instructions.length, 12);
+    assert.equal(dis.body!.instructions[4].address, f.instructionPointerReference);
+    assert.ok(dis.body!.instructions.some(i => i.symbol === 'leaf'));
+    // Expressions and monitor commands.
+    assert.match((await dc.evaluateRequest({ expression: 'x5 + 8', context: 'repl' })).body.result, /^0x000000000000123c/);
+    assert.match((await dc.evaluateRequest({ expression: 'info registers', context: 'repl' })).body.result, /SCTLR_EL1 *=0x/);
+    assert.match((await dc.evaluateRequest({ expression: 'x/2gx sp', context: 'repl' })).body.result, /^0x[0-9a-f]{16}: 0x[0-9a-f]{16} 0x[0-9a-f]{16}/);
+    assert.match((await dc.evaluateRequest({ expression: 'translate pc', context: 'repl' })).body.result, /stage 1 translation is off/);
+    assert.match((await dc.evaluateRequest({ expression: 'x/2i pc', context: 'repl' })).body.result, /^0x[0-9a-f]{16} <leaf>: [0-9a-f]{8}  \w+/);
+    await assert.rejects(dc.evaluateRequest({ expression: 'no_such_symbol + 1', context: 'watch' }), /unknown register or symbol 'no_such_symbol'/);
+  });
+
+  it('answers the page-table requests once the MMU is on', async () => {
+    await dc.initializeRequest();
+    await Promise.all([dc.launch({ program: MMU, stopOnEntry: true } as DebugProtocol.LaunchRequestArguments), stopped(dc, 'entry'), dc.waitForEvent('initialized').then(async () => {
+      await dc.setExceptionBreakpointsRequest({ filters: ['abort'] });
+      await dc.configurationDoneRequest();
+    })]);
+    // The mmu fixture's first deliberate fault happens with its tables live.
+    await Promise.all([dc.continueRequest({ threadId: 1 }), stopped(dc, 'exception')]);
+    const pt = await dc.customRequest('realmscope/pageTables', {}) as DebugProtocol.Response & { body: { mmuEnabled: boolean; roots: { table?: { type: string; expand?: unknown }[] }[] } };
+    assert.equal(pt.body.mmuEnabled, true);
+    const root0 = pt.body.roots[0].table!;
+    assert.ok(root0.length > 0);
+    const table = root0.find((e: { type: string }) => e.type === 'table');
+    if (table) {
+      const sub = await dc.customRequest('realmscope/pageTables', table.expand) as DebugProtocol.Response & { body: { entries: unknown[] } };
+      assert.ok(sub.body.entries.length > 0);
+    }
+    const walk = await dc.customRequest('realmscope/walk', { address: 'pc' }) as DebugProtocol.Response & { body: { steps: { level: number }[]; physicalAddress?: string } };
+    assert.ok(walk.body.steps.length >= 1);
+    assert.ok(walk.body.physicalAddress);
+    const ranges = await dc.customRequest('realmscope/pageTables', { ranges: true }) as DebugProtocol.Response & { body: { ranges: unknown[] } };
+    assert.ok(ranges.body.ranges.length > 0);
+  });
+
+  it('pauses a spinning guest within 100 ms, restarts and terminates', async () => {
+    await runToMain();
+    const addr = (await dc.evaluateRequest({ expression: 'spin_forever', context: 'watch' })).body.memoryReference!;
+    await dc.customRequest('writeMemory', { memoryReference: addr, data: Buffer.from([1, 0, 0, 0]).toString('base64') });
+    await dc.continueRequest({ threadId: 1 });
+    await new Promise(r => setTimeout(r, 300));
+    const t0 = Date.now();
+    await Promise.all([dc.pauseRequest({ threadId: 1 }), stopped(dc, 'pause')]);
+    assert.ok(Date.now() - t0 < 100, `pause took ${Date.now() - t0} ms`);
+    const f = await topFrame(dc);
+    assert.equal(f.line, line('LINE_SPIN'));
+    await Promise.all([dc.customRequest('restart'), stopped(dc, 'entry')]);
+    assert.equal((await topFrame(dc)).name, '_start');
+    await Promise.all([dc.terminateRequest(), dc.waitForEvent('terminated')]);
+  });
+
+  it('serves a session on the standalone `realmscope dap --port` server', async () => {
+    const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'dap', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let err = '';
+        child.stderr!.on('data', (d: Buffer) => { err += d.toString(); const m = /127\.0\.0\.1:(\d+)/.exec(err); if (m) resolve(Number(m[1])); });
+        child.on('exit', code => reject(new Error(`dap server exited (${code}): ${err}`)));
+      });
+      const tcp = new DebugClient('node', 'unused', 'realmscope');
+      await tcp.start(port);
+      await tcp.initializeRequest();
+      await Promise.all([tcp.launch({ program: DEBUGEE } as DebugProtocol.LaunchRequestArguments), tcp.waitForEvent('initialized').then(() => tcp.configurationDoneRequest()), tcp.waitForEvent('exited', 20000)]);
+      await tcp.stop();
+    } finally {
+      child.kill();
+    }
+  });
+});
