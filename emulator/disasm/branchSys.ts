@@ -71,7 +71,8 @@ function pstate(f: Fields): string | null {
 }
 
 // ------------------------------------------------------------------ SYS aliases
-// name -> [op1, CRm, op2, takes a register]
+// (CRn, op1, CRm, op2) -> [text, takes a register]; lists are written `name op1 CRm op2 [-]`, where
+// '-' marks an operation without a register operand.
 type SysOp = [string, boolean];
 const SYS_OPS = new Map<number, SysOp>();
 function sysKey(crn: number, op1: number, crm: number, op2: number): number {
@@ -95,7 +96,7 @@ defOps('ic', 7, 'ialluis 0 1 0 -, iallu 0 5 0 -, ivau 3 5 1');
 defOps('cfp', 7, 'rctx 3 3 4');
 defOps('dvp', 7, 'rctx 3 3 5');
 defOps('cpp', 7, 'rctx 3 3 7');
-/** TLBI operations: [name, op1, CRm, op2, register?]; the nXS forms use CRn 9 instead of 8. */
+/** TLBI operations (CRn 8). objdump 2.40 prints the FEAT_XS nXS forms (CRn 9) as SYS. */
 const TLBI = `vmalle1os 0 1 0 -, vae1os 0 1 1, aside1os 0 1 2, vaae1os 0 1 3, vale1os 0 1 5, vaale1os 0 1 7,
   rvae1is 0 2 1, rvaae1is 0 2 3, rvale1is 0 2 5, rvaale1is 0 2 7,
   vmalle1is 0 3 0 -, vae1is 0 3 1, aside1is 0 3 2, vaae1is 0 3 3, vale1is 0 3 5, vaale1is 0 3 7,

@@ -1,6 +1,6 @@
 // Data processing -- immediate (op0 = 100x) and -- register (op0 = x101), Arm ARM C4.1.
-// Aliases are chosen as the Arm ARM's "preferred disassembly" conditions say, which is what objdump
-// prints.
+// Aliases follow the Arm ARM's "preferred disassembly" conditions, which objdump implements, except
+// MOV (bitmask immediate), where objdump has a rule of its own (isWideConstant).
 
 import { Table, Fields } from './patterns';
 import { R, RSP, X, W, XSP, ih, id, sext, COND, condComment, SHIFT, EXTEND, bitmaskImm, movImm } from './format';

@@ -4,7 +4,7 @@
 //
 // objdump's rules (binutils objdump.c, observable behaviour): symbols without a name, section and
 // file symbols, and undefined/common symbols are dropped; mapping symbols ($x, $d, ...) are never
-// printed; symbols sort by value, then section, then functions before objects before the rest,
+// printed; symbols sort by value, then functions before objects before the rest,
 // globals before locals, larger before smaller, names starting with '.' last, then by name; among
 // the symbols at the chosen address one from the section being disassembled is preferred, else
 // the first valid one. With no symbol at or below the address, the first valid one above it is
@@ -30,21 +30,14 @@ export interface SymbolizerSection {
   addr: bigint;
 }
 
-const SHN_UNDEF = 0, SHN_ABS = 0xfff1, SHN_COMMON = 0xfff2;
+const SHN_UNDEF = 0, SHN_COMMON = 0xfff2;
 
 export function isMappingSymbol(name: string): boolean {
   return /^\$[adtx](\.|$)/.test(name);
 }
 
-function sectionRank(s: DisasmSymbol): number {
-  // objdump compares section pointers; the absolute section comes before the file's sections.
-  return s.section === undefined ? 0 : s.section === SHN_ABS ? -1 : s.section;
-}
-
 function compareSymbols(a: DisasmSymbol, b: DisasmSymbol): number {
   if (a.value !== b.value) return a.value < b.value ? -1 : 1;
-  const sa = sectionRank(a), sb = sectionRank(b);
-  if (sa !== sb) return sa < sb ? -1 : 1;
   const fa = a.type === 'func', fb = b.type === 'func';
   if (fa !== fb) return fa ? -1 : 1;
   const oa = a.type === 'object', ob = b.type === 'object';
