@@ -14,6 +14,7 @@ export function runDapStdio(): void {
 export function startDapServer(port: number): Promise<net.Server & { port: number }> {
   return new Promise((resolve, reject) => {
     const server = net.createServer(socket => {
+      socket.setNoDelay(true); // small DAP messages must not wait for Nagle's algorithm
       const session = new RealmscopeDebugSession();
       session.setRunAsServer(true);
       session.start(socket as NodeJS.ReadableStream, socket);

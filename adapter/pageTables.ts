@@ -75,32 +75,60 @@ export function pageTableTree(target: EmulatorTarget, args: PageTableArgs): unkn
 export interface MappedRange { va: string; pa: string; size: string; attributes: string; }
 
 /** Every mapping of the current regime, with neighbouring pages of the same attributes merged
- *  (what QEMU's `info mem` shows). */
+ *  (what QEMU's `info mem` shows). Reads each table as one block and decodes descriptors as 32-bit
+ *  halves: a guest mapping 4 GiB in 4 KiB pages (a million descriptors) must answer quickly. */
 export function coalescedRanges(target: EmulatorTarget): MappedRange[] {
   const regime = target.cpu.translationRegime;
   const out: MappedRange[] = [];
   if ((regime.sctlr & 1n) === 0n) return out;
-  let cur: { va: bigint; pa: bigint; size: bigint; attrs: string } | undefined;
-  const flush = () => { if (cur) out.push({ va: hex(cur.va), pa: hex(cur.pa, 1), size: hex(cur.size, 1), attributes: cur.attrs }); cur = undefined; };
-  const visit = (sel: 0 | 1, level: number, table: number, inputBase: bigint, depth: number) => {
-    if (depth > 4) return;
-    for (const s of target.readTable(sel, level, table, inputBase)) {
-      if (s.type === 'invalid') { flush(); continue; }
-      if (s.type === 'table') { visit(sel, level + 1, s.outputAddress!, s.inputBase, depth + 1); continue; }
-      const f = s.fields;
-      const attrs = `${AP[Number(f.ap ?? 0)]}${f.pxn ? ' PXN' : ''}${f.uxn ? ' UXN' : ''} attr${f.attrIndex}${f.nG ? ' nG' : ''}${f.af ? '' : ' !AF'}`;
-      const pa = BigInt(s.outputAddress!);
-      if (cur && cur.attrs === attrs && cur.va + cur.size === s.inputBase && cur.pa + cur.size === pa) cur.size += s.inputSize;
-      else { flush(); cur = { va: s.inputBase, pa, size: s.inputSize, attrs }; }
+  const mem = target.board.mem;
+  // The range being built: VA as an offset (number) from the TTBR's region base, PA, size, attributes key.
+  let curVa = -1, curPa = 0, curSize = 0, curKey = -1, regionBase = 0n;
+  const flush = () => {
+    if (curVa >= 0) out.push({ va: hex(regionBase + BigInt(curVa)), pa: hex(curPa, 1), size: hex(curSize, 1), attributes: attrText(curKey) });
+    curVa = -1;
+  };
+  const visit = (level: number, table: number, vaOff: number, entries: number, gs: number, tableAttrs: number) => {
+    const stride = gs - 3;
+    const shift = gs + (3 - level) * stride;
+    const size = 2 ** shift;
+    const bytes = mem.readBytes(table, entries * 8);
+    if (!bytes) { flush(); return; }
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < entries; i++) {
+      const lo = dv.getUint32(8 * i, true), hi = dv.getUint32(8 * i + 4, true);
+      const va = vaOff + i * size;
+      if ((lo & 1) === 0 || ((lo & 3) === 1 && level === 3)) { flush(); continue; }
+      const full = (hi & 0xffff) * 4294967296 + lo;
+      if ((lo & 3) === 3 && level < 3) {
+        // Table: carry APTable/XNTable/PXNTable (bits 63:59 -> 27:31 of hi).
+        const next = full - (full % 2 ** gs);
+        visit(level + 1, next, va, 2 ** stride, gs, tableAttrs | ((hi >>> 27) & 0x1f));
+        continue;
+      }
+      const pa = full - (full % size);
+      const key = (lo & 0xffc) | (((hi >>> 21) & 3) << 12) | (tableAttrs << 14);
+      if (curVa >= 0 && key === curKey && curVa + curSize === va && curPa + curSize === pa) { curSize += size; continue; }
+      flush();
+      curVa = va; curPa = pa; curSize = size; curKey = key;
     }
   };
   for (const sel of [0, 1] as const) {
     const r = rootTable(regime, sel);
     if (r.fault) continue;
-    visit(sel, r.level, r.tableBase, r.inputBase, 0);
+    regionBase = r.inputBase;
+    visit(r.level, r.tableBase, 0, r.entries, r.granuleShift, 0);
     flush();
   }
   return out;
+}
+
+/** Attributes of a coalesced range from its key: descriptor bits 11:2, PXN/UXN, table bits. */
+function attrText(key: number): string {
+  const ap = (key >> 6) & 3, attr = (key >> 2) & 7;
+  const pxn = (key >> 12) & 1, uxn = (key >> 13) & 1;
+  const t = key >> 14; // PXNTable, UXNTable, APTable[1:0], NSTable as bits 0..4 of hi >> 27
+  return `${AP[ap]}${pxn || (t & 1) ? ' PXN' : ''}${uxn || (t & 2) ? ' UXN' : ''} attr${attr}${(key >> 11) & 1 ? ' nG' : ''}${(key >> 10) & 1 ? '' : ' !AF'}${(t >> 2) & 3 ? ` APTable=${(t >> 2) & 3}` : ''}`;
 }
 
 export function walkDescription(target: EmulatorTarget, va: bigint): unknown {

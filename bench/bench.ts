@@ -10,6 +10,13 @@ import { spawnSync } from 'child_process';
 import { VirtBoard } from '../emulator/board/VirtBoard';
 import { Runner } from '../emulator/Runner';
 import { readImage } from '../emulator/loaders/image';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { startDapServer } from '../adapter/dapServer';
+import { EmulatorTarget } from '../adapter/EmulatorTarget';
+import { parseLaunchConfig } from '../adapter/launchConfig';
+import { pageTableTree } from '../adapter/pageTables';
+import { parseElf } from '../emulator/loaders/elf';
 
 const root = path.resolve(__dirname, '..');
 const QEMU = 'qemu-system-aarch64';
@@ -73,4 +80,99 @@ async function main(): Promise<void> {
   console.log(`memory   512 MiB guest: ${(board.mem.hostRamBytes / 1024).toFixed(0)} KiB of host memory for guest RAM; process RSS grew ${((after - before) / 1048576).toFixed(1)} MiB (peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB)`);
 }
 
-main().catch(e => { console.error(e); process.exitCode = 1; });
+function percentile(xs: number[], p: number): number { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; }
+
+/** DAP: an instruction step with the requests VS Code sends after every stop. */
+async function benchStepRoundTrip(): Promise<void> {
+  const server = await startDapServer(0);
+  const dc = new DebugClient('node', 'unused', 'realmscope');
+  await dc.start(server.port);
+  // A real client talks over stdio or in-process; over TCP, Nagle's algorithm would add ~40 ms.
+  (dc as unknown as { _socket?: { setNoDelay(v: boolean): void } })._socket?.setNoDelay(true);
+  try {
+    await dc.initializeRequest();
+    await Promise.all([
+      dc.launch({ program: path.join(root, 'test/fixtures/bin/debugee.elf'), stopOnEntry: true } as DebugProtocol.LaunchRequestArguments),
+      dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()),
+      dc.waitForEvent('stopped'),
+    ]);
+    const times: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const t0 = process.hrtime.bigint();
+      await Promise.all([dc.nextRequest({ threadId: 1, granularity: 'instruction' }), dc.waitForEvent('stopped')]);
+      const st = await dc.stackTraceRequest({ threadId: 1, levels: 20 });
+      const sc = await dc.scopesRequest({ frameId: st.body.stackFrames[0].id });
+      await dc.variablesRequest({ variablesReference: sc.body.scopes[0].variablesReference });
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    console.log(`debugger step: ${times.length} instruction steps with stackTrace/scopes/variables: median ${percentile(times, 0.5).toFixed(2)} ms, p99 ${percentile(times, 0.99).toFixed(2)} ms (target: median < 5 ms)`);
+  } finally {
+    await dc.stop();
+    server.close();
+  }
+}
+
+/** Running speed with 0, 10 and 100 breakpoints set in the pages that the benchmark executes
+ *  (on instructions it never reaches: the vector table and functions it does not call). */
+async function benchBreakpoints(): Promise<void> {
+  const file = path.join(root, 'test/fixtures/bin/bench.elf');
+  const elf = parseElf(new Uint8Array(fs.readFileSync(file)));
+  const sym = (n: string) => elf.symbols.find(s => s.name === n)!.value;
+  const cold: bigint[] = [];
+  // memcmp, strcmp and strncmp share the hot page with main and mixer but are never called.
+  for (let a = sym('memcmp'); a < sym('mixer'); a += 4n) if (a < sym('strlen') || a >= sym('strcmp')) cold.push(a);
+  for (let a = sym('vectors') + 0x200n; cold.length < 100; a += 16n) cold.push(a);  // the vector table (no exceptions are taken)
+  const spread = (n: number) => Array.from({ length: n }, (_, i) => cold[Math.floor(i * cold.length / n)]);
+  const mips: Record<number, number> = {};
+  for (const n of [0, 10, 100]) {
+    const runs: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const board = new VirtBoard({ ramSize: 128 * 1024 * 1024 });
+      board.load(readImage(new Uint8Array(fs.readFileSync(file)), 'bench.elf'));
+      board.cpu.setBreakpoints(spread(n));
+      const res = await new Runner(board).run({ maxInsns: 5e9 });
+      if (res.reason !== 'exit') throw new Error(`bench stopped: ${res.reason}`);
+      runs.push(res.instructions / res.wallSeconds / 1e6);
+    }
+    mips[n] = median(runs);
+  }
+  console.log(`breakpoints: ${mips[0].toFixed(1)} MIPS with 0, ${mips[10].toFixed(1)} with 10 (${((1 - mips[10] / mips[0]) * 100).toFixed(1)} % slower), ${mips[100].toFixed(1)} with 100 (${((1 - mips[100] / mips[0]) * 100).toFixed(1)} % slower; target <= 10 %)`);
+}
+
+/** The page-table requests for a guest that maps 4 GiB with 4 KiB pages (1,048,576 page descriptors). */
+function benchPageTables(): void {
+  const target = new EmulatorTarget();
+  target.launch(parseLaunchConfig({ program: path.join(root, 'test/fixtures/bin/hello.elf'), ram: '256M' }));
+  const mem = target.board.mem, cpu = target.cpu;
+  const base = 0x48000000;                       // tables: L1 at base, L2 at +4K.., L3 from +64K
+  const l1 = new DataView(new ArrayBuffer(4096));
+  const l2 = new DataView(new ArrayBuffer(4 * 4096));
+  const l3 = new DataView(new ArrayBuffer(2048 * 4096));
+  for (let i = 0; i < 4; i++) l1.setBigUint64(i * 8, BigInt(base + 0x1000 + i * 0x1000) | 3n, true);
+  for (let j = 0; j < 2048; j++) l2.setBigUint64(j * 8, BigInt(base + 0x10000 + j * 0x1000) | 3n, true);
+  for (let k = 0; k < 2048 * 512; k++) l3.setBigUint64(k * 8, (BigInt(k) << 12n) | 0x703n | (1n << 2n), true); // page, attr1, AF, ISH
+  mem.writeBytes(base, new Uint8Array(l1.buffer));
+  mem.writeBytes(base + 0x1000, new Uint8Array(l2.buffer));
+  mem.writeBytes(base + 0x10000, new Uint8Array(l3.buffer));
+  cpu.sys.writeByName('MAIR_EL1', 0xff00n);
+  cpu.sys.writeByName('TCR_EL1', 32n | (5n << 32n) | (1n << 23n));   // T0SZ=32 (4 GiB), 4K granule, EPD1
+  cpu.sys.writeByName('TTBR0_EL1', BigInt(base));
+  cpu.sys.writeByName('SCTLR_EL1', cpu.sys.sctlr | 1n);
+  let t0 = process.hrtime.bigint();
+  const roots = JSON.stringify(pageTableTree(target, {}));
+  const tRoots = Number(process.hrtime.bigint() - t0) / 1e6;
+  t0 = process.hrtime.bigint();
+  const ranges = pageTableTree(target, { ranges: true }) as { ranges: unknown[] };
+  const json = JSON.stringify(ranges);
+  const tRanges = Number(process.hrtime.bigint() - t0) / 1e6;
+  console.log(`page tables (4 GiB in 4 KiB pages): root tables ${tRoots.toFixed(1)} ms (${roots.length} bytes); whole regime as ranges ${tRanges.toFixed(1)} ms (${ranges.ranges.length} range(s), ${json.length} bytes; target < 200 ms)`);
+}
+
+async function all(): Promise<void> {
+  if (process.env.REALMSCOPE_BENCH_ONLY !== 'debugger') await main();
+  await benchStepRoundTrip();
+  await benchBreakpoints();
+  benchPageTables();
+}
+
+all().catch(e => { console.error(e); process.exitCode = 1; });
