@@ -16,6 +16,7 @@ import { hex } from './describe';
 import { disassemble } from '../emulator/disasm/Disassembler';
 import { runConsoleCommand } from './console';
 import { pageTableTree, walkDescription, PageTableArgs } from './pageTables';
+import { UartBridge, attachCommand } from './uartTerminal';
 
 const THREAD_ID = 1;
 
@@ -38,6 +39,8 @@ export class RealmscopeDebugSession extends LoggingDebugSession {
   private functionBps: BreakpointRequest[] = [];
   private instructionBps: BreakpointRequest[] = [];
   private nextBpId = 1;
+  private clientCanRunInTerminal = false;
+  private uart?: UartBridge;
 
   constructor() {
     super();
@@ -48,7 +51,8 @@ export class RealmscopeDebugSession extends LoggingDebugSession {
     this.target.onLog = text => this.sendEvent(new OutputEvent(text, 'console'));
   }
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.clientCanRunInTerminal = args.supportsRunInTerminalRequest === true;
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsConditionalBreakpoints: true,
@@ -78,6 +82,7 @@ export class RealmscopeDebugSession extends LoggingDebugSession {
       const cfg = parseLaunchConfig(args as unknown as Record<string, unknown>);
       this.target.launch(cfg);
       this.launched = true;
+      if (cfg.uart === 'terminal') await this.openUartTerminal();
       this.sendEvent(new OutputEvent(`Realmscope: ${path.basename(cfg.program)} on the virt board, ${cfg.ram >> 20} MiB RAM, PC ${hex(this.target.cpu.getPC())}\n`, 'console'));
       this.sendResponse(response);
       this.sendEvent(new InitializedEvent());
@@ -88,6 +93,27 @@ export class RealmscopeDebugSession extends LoggingDebugSession {
       const msg = e instanceof LaunchError ? `Invalid launch configuration: ${e.message}` : `Cannot launch: ${(e as Error).message}`;
       this.sendErrorResponse(response, { id: 1001, format: msg, showUser: true });
     }
+  }
+
+  /** Moves the UART to an integrated terminal through the client's runInTerminal. */
+  private async openUartTerminal(): Promise<void> {
+    if (!this.clientCanRunInTerminal) {
+      this.sendEvent(new OutputEvent('"uart": "terminal" needs a client that supports runInTerminal; the UART stays in the debug console\n', 'console'));
+      return;
+    }
+    const bridge = new UartBridge();
+    const port = await bridge.listen();
+    this.uart = bridge;
+    bridge.onInput = bytes => { this.target.board.sendInput(bytes); this.target.runner.wake(); };
+    this.target.onOutput = text => bridge.write(text);
+    this.runInTerminalRequest({ kind: 'integrated', title: 'Realmscope UART', cwd: process.cwd(), args: attachCommand(port) }, 10000, r => {
+      if (!r.success) {
+        this.sendEvent(new OutputEvent(`could not open the UART terminal (${r.message}); the UART stays in the debug console\n`, 'console'));
+        this.target.onOutput = text => this.sendEvent(new OutputEvent(text, 'stdout'));
+        bridge.close();
+        this.uart = undefined;
+      }
+    });
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
@@ -283,6 +309,7 @@ export class RealmscopeDebugSession extends LoggingDebugSession {
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
     if (this.launched) this.target.terminate();
+    this.uart?.close();
     this.sendResponse(response);
   }
 

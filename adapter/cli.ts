@@ -3,9 +3,11 @@
 
 import { main as emulatorMain } from '../emulator/cli';
 import { dapMain } from './dapServer';
+import { uartAttachMain } from './uartTerminal';
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'dap') return dapMain(argv.slice(1));
+  if (argv[0] === 'uart-attach') return uartAttachMain(argv.slice(1));
   return emulatorMain(argv);
 }
 

@@ -279,6 +279,35 @@ describe('debug adapter over DAP', function () {
     await Promise.all([dc.terminateRequest(), dc.waitForEvent('terminated')]);
   });
 
+  it('puts the UART in a terminal through runInTerminal (`"uart": "terminal"`), with keyboard input', async () => {
+    // Play the client's part: run the command the adapter asks for, as VS Code's terminal would.
+    let terminalOut = '', consoleOut = '';
+    dc.on('output', (e: DebugProtocol.OutputEvent) => { consoleOut += e.body.output; });
+    let term: ChildProcess | undefined;
+    const client = dc as unknown as { dispatch(body: string): void; outputStream: NodeJS.WritableStream };
+    const dispatch = client.dispatch.bind(dc);
+    client.dispatch = (body: string) => {
+      const msg = JSON.parse(body);
+      if (msg.type === 'request' && msg.command === 'runInTerminal') {
+        const args: string[] = msg.arguments.args;
+        term = spawn(args[0], args.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
+        term.stdout!.on('data', (d: Buffer) => { terminalOut += d.toString('latin1'); });
+        const reply = JSON.stringify({ seq: 0, type: 'response', request_seq: msg.seq, command: 'runInTerminal', success: true, body: { processId: term.pid } });
+        client.outputStream.write(`Content-Length: ${Buffer.byteLength(reply)}\r\n\r\n${reply}`);
+        return;
+      }
+      dispatch(body);
+    };
+    await dc.initializeRequest({ adapterID: 'realmscope', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsRunInTerminalRequest: true });
+    // launchRequest, not launch(): DebugClient.launch() would send a second initialize without the flag.
+    await Promise.all([dc.launchRequest({ program: path.join(ROOT, 'test/fixtures/bin/hello.elf'), uart: 'terminal' } as DebugProtocol.LaunchRequestArguments),
+      dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()), dc.waitForEvent('terminated', 20000)]);
+    for (let i = 0; i < 50 && !terminalOut.includes('uart printf'); i++) await new Promise(r => setTimeout(r, 20));
+    assert.ok(term, 'the adapter asked for runInTerminal: ' + consoleOut);
+    assert.match(terminalOut, /hello from the PL011 UART/);
+    term?.kill();
+  });
+
   it('serves a session on the standalone `realmscope dap --port` server', async () => {
     const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'dap', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
     try {
@@ -295,5 +324,27 @@ describe('debug adapter over DAP', function () {
     } finally {
       child.kill();
     }
+  });
+});
+
+describe('UART terminal bridge', () => {
+  it('carries keyboard input to the board and output written before the terminal attaches', async () => {
+    const { UartBridge } = await import('../../adapter/uartTerminal');
+    const net = await import('net');
+    const bridge = new UartBridge();
+    const port = await bridge.listen();
+    bridge.write('early output\r\n');
+    const input: number[] = [];
+    bridge.onInput = b => input.push(...b);
+    const sock = net.connect(port, '127.0.0.1');
+    let got = '';
+    sock.on('data', d => { got += d.toString(); });
+    await new Promise(r => sock.on('connect', r));
+    sock.write('version\r');
+    for (let i = 0; i < 50 && (input.length < 8 || !got.includes('early')); i++) await new Promise(r => setTimeout(r, 10));
+    assert.equal(Buffer.from(input).toString(), 'version\r');
+    assert.equal(got, 'early output\r\n');
+    sock.end();
+    bridge.close();
   });
 });
