@@ -8,6 +8,7 @@ import { Runner } from './Runner';
 import { readImage, ImageFormat } from './loaders/image';
 import { ImageError } from './loaders/elf';
 import { EC } from './cpu/Cpu';
+import type { RealmOptions, RealmEvent } from './realm/Realm';
 
 const USAGE = `usage: realmscope run IMAGE [options]
        realmscope dap [--port N]     the debug adapter (Debug Adapter Protocol) on stdio or TCP 127.0.0.1:N
@@ -25,6 +26,12 @@ const USAGE = `usage: realmscope run IMAGE [options]
   --max-insns N         stop after N instructions
   --trace-exceptions    print every exception taken to stderr
   --no-semihosting      disable semihosting (HLT #0xF000)
+  --realm               run the guest as an Arm CCA Realm (firmware RAM at IPA 0, stage 2, RSI over SMC)
+  --ipa-width N         the Realm's IPA width in bits (32-48, default 41)
+  --hash sha256|sha512  the Realm's measurement hash algorithm (default sha256)
+  --rpv HEX             the Realm Personalization Value (up to 64 bytes, hex)
+  --ripas-policy P      the host's answer to RIPAS changes: accept (default), reject, or partial:N (N granules per exit)
+  --trace LIST          print Realm events to stderr: rsi, exits, ripas, aborts, tables, or all
 `;
 
 export class UsageError extends Error {}
@@ -45,10 +52,29 @@ function parseNumber(s: string, what: string): number {
 interface RunArgs {
   image: string; format?: ImageFormat; loadAddress?: number; ram: number; dtb?: string; initrd?: string;
   append?: string; psci: 'hvc' | 'smc'; maxInsns?: number; traceExceptions: boolean; semihosting: boolean;
+  realm?: RealmOptions; trace: Set<string>;
+}
+
+const TRACE_KINDS: Record<string, RealmEvent['kind'][]> = {
+  rsi: ['rsi'], exits: ['rec-exit'], ripas: ['ripas-change'], aborts: ['abort-injected', 'fatal'], tables: ['table-write'],
+};
+
+/** One line per Realm event, for --trace. */
+export function formatRealmEvent(e: RealmEvent): string {
+  const pc = `pc=0x${e.pc.toString(16)}`;
+  switch (e.kind) {
+    case 'rsi': return `rsi: ${e.command}(${Object.entries(e.args).map(([k, v]) => `${k}=${v}`).join(', ')}) -> ${e.status}${Object.keys(e.result).length ? ' ' + Object.entries(e.result).map(([k, v]) => `${k}=${v}`).join(' ') : ''} ${pc}`;
+    case 'rec-exit': return `exit: ${e.reason}: ${e.detail} ${pc}`;
+    case 'ripas-change': return `ripas: [0x${e.base.toString(16)}, 0x${e.top.toString(16)}) -> ${e.ripas}: host changed up to 0x${e.reached.toString(16)}, ${e.response.toUpperCase()} ${pc}`;
+    case 'abort-injected': return `abort: synchronous external abort injected: ${e.reason}; ESR_EL1=0x${e.esr.toString(16)} FAR_EL1=0x${e.va.toString(16)} ${pc}`;
+    case 'table-write': return `table: stage ${e.stage}: ${e.detail}`;
+    case 'fatal': return `realm: cannot continue: ${e.reason}`;
+  }
 }
 
 export function parseRunArgs(argv: string[]): RunArgs {
-  const a: Partial<RunArgs> = { ram: 128 * 1024 * 1024, psci: 'hvc', traceExceptions: false, semihosting: true };
+  const a: Partial<RunArgs> = { ram: 128 * 1024 * 1024, psci: 'hvc', traceExceptions: false, semihosting: true, trace: new Set() };
+  const realm = (): RealmOptions => (a.realm ??= {});
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const val = () => { if (i + 1 >= argv.length) throw new UsageError(`${arg} needs a value`); return argv[++i]; };
@@ -66,6 +92,26 @@ export function parseRunArgs(argv: string[]): RunArgs {
       case '--max-insns': a.maxInsns = parseNumber(val(), '--max-insns'); break;
       case '--trace-exceptions': a.traceExceptions = true; break;
       case '--no-semihosting': a.semihosting = false; break;
+      case '--realm': realm(); break;
+      case '--ipa-width': { const v = parseNumber(val(), '--ipa-width'); if (!Number.isInteger(v) || v < 32 || v > 48) throw new UsageError(`--ipa-width must be 32..48, not ${v}`); realm().ipaWidth = v; break; }
+      case '--hash': { const v = val(); if (v !== 'sha256' && v !== 'sha512') throw new UsageError(`--hash must be sha256 or sha512, not "${v}"`); realm().hashAlgorithm = v; break; }
+      case '--rpv': { const v = val(); if (!/^([0-9a-f]{2}){1,64}$/i.test(v)) throw new UsageError('--rpv must be 1 to 64 bytes in hex'); realm().personalization = new Uint8Array(Buffer.from(v, 'hex')); break; }
+      case '--ripas-policy': {
+        const v = val();
+        const m = /^partial:(\d+)$/.exec(v);
+        if (v === 'accept' || v === 'reject') realm().ripasPolicy = v;
+        else if (m) realm().ripasPolicy = { partial: Number(m[1]) };
+        else throw new UsageError(`--ripas-policy must be accept, reject or partial:N, not "${v}"`);
+        break;
+      }
+      case '--trace': {
+        for (const k of val().split(',')) {
+          if (k === 'all') Object.keys(TRACE_KINDS).forEach(t => a.trace!.add(t));
+          else if (TRACE_KINDS[k]) a.trace!.add(k);
+          else throw new UsageError(`--trace: unknown event kind "${k}" (rsi, exits, ripas, aborts, tables, all)`);
+        }
+        break;
+      }
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
         if (a.image) throw new UsageError(`more than one image given ("${a.image}" and "${arg}")`);
@@ -73,6 +119,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     }
   }
   if (!a.image) throw new UsageError('no image given');
+  if (a.trace!.size && !a.realm) throw new UsageError('--trace shows Realm events: add --realm');
   return a as RunArgs;
 }
 
@@ -88,21 +135,28 @@ async function runCommand(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   const bytes = readFileOrFail(args.image, 'image');
   const img = readImage(bytes, path.basename(args.image), args.format);
-  const board = new VirtBoard({ ramSize: args.ram, psciConduit: args.psci, semihosting: args.semihosting, cmdline: args.append });
+  let board = new VirtBoard({ ramSize: args.ram, psciConduit: args.psci, semihosting: args.semihosting, cmdline: args.append, realm: args.realm });
   const load = () => board.load(img, {
     loadAddress: args.loadAddress,
     dtb: args.dtb ? readFileOrFail(args.dtb, 'device tree') : undefined,
     initrd: args.initrd ? readFileOrFail(args.initrd, 'initrd') : undefined,
   });
+  const setup = () => {
+    board.onConsoleOutput = b => { process.stdout.write(b); };
+    if (board.realm && args.trace.size) {
+      const kinds = new Set([...args.trace].flatMap(t => TRACE_KINDS[t]));
+      board.realm.onEvent = e => { if (kinds.has(e.kind)) process.stderr.write(formatRealmEvent(e) + '\n'); };
+    }
+  };
+  setup();
   load();
-  board.onConsoleOutput = b => { process.stdout.write(b); };
   if (args.traceExceptions) {
     board.cpu.hooks.onException = (cpu, ec, offset) => {
       const kind = ec < 0 ? (offset & 0x180) === 0x80 ? 'IRQ' : 'FIQ' : `${EC_NAMES[ec] ?? 'EC 0x' + ec.toString(16)}`;
       process.stderr.write(`exception: ${kind} ESR=0x${cpu.sys.esr.toString(16)} ELR=0x${cpu.sys.elr.toString(16)} FAR=0x${cpu.sys.far.toString(16)} -> vector +0x${offset.toString(16)}\n`);
     };
   }
-  const runner = new Runner(board);
+  let runner = new Runner(board);
   const stdin = process.stdin;
   const onData = (d: Buffer) => { board.sendInput(new Uint8Array(d)); runner.wake(); };
   if (stdin.isTTY) stdin.setRawMode(true);
@@ -115,7 +169,12 @@ async function runCommand(argv: string[]): Promise<number> {
       res = await runner.run({ maxInsns: args.maxInsns !== undefined ? args.maxInsns - total : undefined });
       total += res.instructions; wall += res.wallSeconds;
       if (res.reason === 'exit' && res.status?.kind === 'reset') {
-        board.exitStatus = undefined;
+        if (board.realm) {
+          // A Realm cannot be reset: rebooting it means building a new Realm.
+          board = new VirtBoard({ ramSize: args.ram, psciConduit: args.psci, semihosting: args.semihosting, cmdline: args.append, realm: args.realm });
+          setup();
+          runner = new Runner(board);
+        } else board.exitStatus = undefined;
         load();
         continue;
       }
@@ -128,6 +187,7 @@ async function runCommand(argv: string[]): Promise<number> {
   }
   const why = res.reason === 'exit' ? res.status!.kind === 'semihosting-exit' ? `semihosting exit ${res.status!.code}` : res.status!.kind === 'poweroff' ? 'PSCI SYSTEM_OFF' : res.status!.kind
     : res.reason === 'max-insns' ? 'instruction limit reached' : 'paused';
+  if (board.realm?.fatal) process.stderr.write(`realmscope: the Realm stopped: ${board.realm.fatal}\n`);
   const mips = wall > 0 ? total / wall / 1e6 : 0;
   process.stderr.write(`realmscope: ${total} instructions in ${wall.toFixed(3)} s (${mips.toFixed(1)} MIPS); ${why}\n`);
   return res.reason === 'exit' ? res.status!.code : res.reason === 'max-insns' ? 0 : 1;

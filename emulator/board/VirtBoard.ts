@@ -16,6 +16,9 @@ import { buildVirtDeviceTree } from './deviceTree';
 import { handlePsci } from './Psci';
 import { Semihosting } from './Semihosting';
 import { LoadedImage } from '../loaders/image';
+import { Realm, RealmOptions } from '../realm/Realm';
+import { RsiDispatcher } from '../realm/RsiDispatcher';
+import type { Stage2, Stage2Result } from '../cpu/Cpu';
 import { ImageError } from '../loaders/elf';
 
 export const VIRT = {
@@ -46,9 +49,15 @@ export interface VirtBoardOptions {
   cmdline?: string;
   /** Contents of the variable-store flash bank (bank 1); zeros when absent. */
   varStore?: Uint8Array;
+  /** Run the guest as an Arm CCA Realm (the Realm variant of the board: no flash, firmware RAM
+   *  at IPA 0, PSCI over SMC, stage 2 and the RSI). */
+  realm?: RealmOptions;
 }
 
-export type ExitKind = 'poweroff' | 'reset' | 'semihosting-exit' | 'cpu-off';
+/** Firmware RAM of the Realm variant: 128 MiB at IPA 0 instead of the flash banks. */
+export const REALM_FW_RAM_SIZE = 0x08000000;
+
+export type ExitKind = 'poweroff' | 'reset' | 'semihosting-exit' | 'cpu-off' | 'realm-error';
 export interface ExitStatus { kind: ExitKind; code: number; }
 
 export class VirtBoard {
@@ -61,8 +70,11 @@ export class VirtBoard {
   readonly gpio: Pl061;
   readonly gic: GicV3;
   readonly fwcfg: FwCfg;
-  readonly flash0: CfiFlash;
-  readonly flash1: CfiFlash;
+  readonly flash0?: CfiFlash;
+  readonly flash1?: CfiFlash;
+  readonly realm?: Realm;
+  /** Guest-physical ranges written by `load` (the Realm measures them). */
+  private loaded: { base: number; size: number }[] = [];
   readonly pcie: PcieHost;
   readonly clock: Clock;
   readonly semihosting?: Semihosting;
@@ -85,11 +97,19 @@ export class VirtBoard {
     this.clock = opts.clock ?? new HostClock();
     const mem = this.mem;
     this.cpu = new Cpu(mem, { paBits: 48, clock: this.clock });
-    // Flash: bank 0 holds the firmware (read-only with -bios), bank 1 the variable store.
-    this.flash0 = new CfiFlash({ name: 'flash0', size: VIRT.FLASH_SIZE, contents: new Uint8Array(0), readOnly: true, onModeChange: () => mem.mappingChanged() });
-    this.flash1 = new CfiFlash({ name: 'flash1', size: VIRT.FLASH_SIZE, contents: opts.varStore ?? new Uint8Array(0), readOnly: false, onModeChange: () => mem.mappingChanged() });
-    mem.addDevice(VIRT.FLASH0, VIRT.FLASH_SIZE, this.flash0, off => this.flash0.hostPage(off));
-    mem.addDevice(VIRT.FLASH1, VIRT.FLASH_SIZE, this.flash1, off => this.flash1.hostPage(off));
+    if (opts.realm) {
+      // The Realm variant (QEMU's CCA support): no pflash; 128 MiB of firmware RAM at IPA 0.
+      this.options.psciConduit = 'smc';
+      this.options.semihosting = false;
+      mem.addRam('fw_ram', 0, REALM_FW_RAM_SIZE);
+    } else {
+      // Flash: bank 0 holds the firmware (read-only with -bios), bank 1 the variable store.
+      const f0 = new CfiFlash({ name: 'flash0', size: VIRT.FLASH_SIZE, contents: new Uint8Array(0), readOnly: true, onModeChange: () => mem.mappingChanged() });
+      const f1 = new CfiFlash({ name: 'flash1', size: VIRT.FLASH_SIZE, contents: opts.varStore ?? new Uint8Array(0), readOnly: false, onModeChange: () => mem.mappingChanged() });
+      this.flash0 = f0; this.flash1 = f1;
+      mem.addDevice(VIRT.FLASH0, VIRT.FLASH_SIZE, f0, off => f0.hostPage(off));
+      mem.addDevice(VIRT.FLASH1, VIRT.FLASH_SIZE, f1, off => f1.hostPage(off));
+    }
 
     this.gic = new GicV3({ onCpuLines: (irq: boolean, fiq: boolean) => this.cpu.setIrqLines(irq, fiq) });
     mem.addDevice(VIRT.GICD, VIRT.GICD_SIZE, this.gic.distributor);
@@ -132,6 +152,15 @@ export class VirtBoard {
     const conduit = (cpu: Cpu) => { handlePsci(cpu, psci); return true; };
     this.cpu.hooks.hvc = this.options.psciConduit === 'hvc' ? conduit : undefined;
     this.cpu.hooks.smc = this.options.psciConduit === 'smc' ? conduit : undefined;
+    if (opts.realm) {
+      const realm = new Realm(mem, opts.realm);
+      this.realm = realm;
+      this.cpu.sys.realmFeatures = true;
+      // Every SMC goes to the RMM; HVC stays UNDEFINED (the RMM injects an Undefined exception).
+      const rsi = new RsiDispatcher(realm, psci);
+      this.cpu.hooks.smc = cpu => rsi.handle(cpu);
+      this.cpu.hooks.hvc = undefined;
+    }
     if (this.options.semihosting) {
       this.semihosting = new Semihosting({
         write: bytes => this.onConsoleOutput(bytes),
@@ -173,20 +202,105 @@ export class VirtBoard {
     return Math.min(timer, rtc === undefined ? Infinity : Math.max(0, rtc - Date.now()));
   }
 
-  /** Places `img` as QEMU would and sets up the boot registers. */
+  /** Places `img` as QEMU would and sets up the boot registers; for a Realm, then builds it. */
   load(img: LoadedImage, opts: { loadAddress?: number; dtb?: Uint8Array; initrd?: Uint8Array } = {}): void {
+    this.loaded = [];
+    const mem = this.mem;
+    const orig = mem.writeBytes.bind(mem);
+    // Record what the loader writes: a Realm measures exactly those pages (DATA_CREATE).
+    mem.writeBytes = (pa: number, bytes: Uint8Array) => { this.loaded.push({ base: pa, size: bytes.length }); orig(pa, bytes); };
+    try {
+      if (this.realm) this.loadRealm(img, opts);
+      else this.loadPlain(img, opts);
+    } finally {
+      mem.writeBytes = orig;
+    }
+    if (this.realm) this.buildRealm();
+  }
+
+  /** The Realm variant: firmware into firmware RAM at IPA 0, the DTB at 0x40000000, PC = 0
+   *  (ELF images at their addresses, kernels as on the plain board). */
+  private loadRealm(img: LoadedImage, opts: { loadAddress?: number; dtb?: Uint8Array; initrd?: Uint8Array }): void {
+    if (img.format === 'bios') {
+      if (img.bytes.length > REALM_FW_RAM_SIZE) throw new ImageError(`firmware image (${img.bytes.length} bytes) is larger than the Realm's 128 MiB firmware RAM`);
+      this.cpu.reset();
+      this.mem.writeBytes(0, img.bytes);
+      this.dtb = opts.dtb ?? this.makeDtb();
+      this.dtbAddress = VIRT.RAM;
+      this.mem.writeBytes(this.dtbAddress, this.dtb);
+      this.cpu.setPC(0n);
+      return;
+    }
+    this.loadPlain(img, opts);
+  }
+
+  private makeDtb(initrd?: { start: number; end: number }): Uint8Array {
+    return buildVirtDeviceTree({
+      ramBase: VIRT.RAM, ramSize: this.ramSize, psciMethod: this.options.psciConduit, cmdline: this.options.cmdline, initrd,
+      its: false, pmu: false, cpuCompatible: 'arm,arm-v8',
+    });
+  }
+
+  /** The build sequence of facts §3.4 over what `load` placed, then REC_CREATE and ACTIVATE. */
+  private buildRealm(): void {
+    const realm = this.realm!;
+    realm.initRipas(0, REALM_FW_RAM_SIZE);
+    realm.initRipas(VIRT.RAM, VIRT.RAM + this.ramSize);
+    const ranges = [...this.loaded].sort((a, b) => a.base - b.base);
+    for (const r of ranges) realm.dataCreate(r.base, r.size, true);
+    const pc = this.cpu.getPC();
+    realm.activate(pc, [0, 1, 2, 3, 4, 5, 6, 7].map(i => this.cpu.getX(i)));
+    const board = this;
+    const stage2: Stage2 = {
+      aliasBit: realm.unprotectedBit,
+      resolve(ipa, access, cpu): Stage2Result {
+        const pcNow = (BigInt(cpu.curHi >>> 0) << 32n) | BigInt(cpu.curLo >>> 0);
+        const r = realm.stage2(ipa, access, pcNow, cpu.insn);
+        return r.kind === 'unbacked' || r.kind === 'shareable' ? { kind: 'fatal', reason: 'internal: unresolved stage-2 state' } : r;
+      },
+      onAbortInjected(cpu, ipa, access, reason) {
+        const pc = (BigInt(cpu.curHi >>> 0) << 32n) | BigInt(cpu.curLo >>> 0);
+        realm.emit({ kind: 'abort-injected', pc, insn: cpu.insn, ipa, va: cpu.sys.far, access, esr: cpu.sys.esr, reason });
+        // A device reached through its protected address is always the classic Realm bug: the
+        // RMM injects the SEA (the vector shows it), and the run stops with a report in words.
+        const dev = ipa < realm.unprotectedBit ? board.mem.find(ipa)?.device : undefined;
+        if (dev) {
+          const alias = ipa + realm.unprotectedBit;
+          realm.fatal = `the instruction at 0x${pc.toString(16)} ${access === 'exec' ? 'fetched from' : access === 'write' ? 'wrote to' : 'read from'} ` +
+            `0x${ipa.toString(16)} (${dev.name}) through the protected half of the IPA space, where that address has RIPAS EMPTY, ` +
+            `so the RMM injected a synchronous external abort (ESR_EL1 0x${cpu.sys.esr.toString(16)}, FAR_EL1 0x${cpu.sys.far.toString(16)}). ` +
+            `Emulated devices are only reachable through the unprotected alias: use IPA 0x${alias.toString(16)} ` +
+            `(set bit ${Math.log2(realm.unprotectedBit)} of the output address in the stage-1 descriptor, or use the alias directly with the MMU off).`;
+          realm.emit({ kind: 'fatal', pc, insn: cpu.insn, reason: realm.fatal });
+          if (!board.exitStatus) board.exitStatus = { kind: 'realm-error', code: 1 };
+          cpu.stop('halt');
+        }
+      },
+      onFatal(cpu, reason) {
+        realm.fatal = reason;
+        realm.emit({ kind: 'fatal', pc: (BigInt(cpu.curHi >>> 0) << 32n) | BigInt(cpu.curLo >>> 0), insn: cpu.insn, reason });
+        if (!board.exitStatus) board.exitStatus = { kind: 'realm-error', code: 1 };
+      },
+      onMmio(cpu, pa, size, write, value) {
+        realm.emit({ kind: 'rec-exit', pc: (BigInt(cpu.curHi >>> 0) << 32n) | BigInt(cpu.curLo >>> 0), insn: cpu.insn, reason: 'SYNC (emulated MMIO)', ipa: pa + realm.unprotectedBit,
+          access: write ? 'write' : 'read', detail: `${write ? 'write' : 'read'} of ${size} bytes at IPA 0x${(pa + realm.unprotectedBit).toString(16)} (device 0x${pa.toString(16)})${value !== undefined ? ` = 0x${value.toString(16)}` : ''}` });
+      },
+    };
+    this.cpu.stage2 = stage2;
+    this.cpu.flushTlb();
+  }
+
+  private loadPlain(img: LoadedImage, opts: { loadAddress?: number; dtb?: Uint8Array; initrd?: Uint8Array }): void {
     const cpu = this.cpu;
     const ramEnd = VIRT.RAM + this.ramSize;
     const fitsRam = (addr: number, len: number) => addr >= VIRT.RAM && addr + len <= ramEnd;
-    const makeDtb = (initrd?: { start: number; end: number }) => opts.dtb ?? buildVirtDeviceTree({
-      ramBase: VIRT.RAM, ramSize: this.ramSize, psciMethod: this.options.psciConduit, cmdline: this.options.cmdline, initrd,
-      // No ITS and no PMU are modelled, and the CPU is not a Cortex-A57: describe what exists.
-      its: false, pmu: false, cpuCompatible: 'arm,arm-v8',
-    });
+    // No ITS and no PMU are modelled, and the CPU is not a Cortex-A57: makeDtb describes what exists.
+    const makeDtb = (initrd?: { start: number; end: number }) => opts.dtb ?? this.makeDtb(initrd);
     cpu.reset();
     switch (img.format) {
       case 'bios': {
         // -bios: the image goes to flash bank 0; the DTB to the start of RAM; the CPU starts at 0.
+        if (!this.flash0) throw new ImageError('no flash on this board');
         this.flash0.setContents(img.bytes);
         this.dtb = makeDtb();
         this.dtbAddress = VIRT.RAM;
@@ -205,7 +319,8 @@ export class VirtBoard {
           if (seg.paddr < VIRT.FLASH_SIZE) {
             const buf = new Uint8Array(seg.paddr + seg.data.length);
             buf.set(seg.data, seg.paddr);
-            this.flash0.setContents(buf);
+            if (this.realm) this.mem.writeBytes(seg.paddr, seg.data);
+            else this.flash0!.setContents(buf);
           } else {
             this.mem.writeBytes(seg.paddr, seg.data);
             if (seg.memsz > seg.data.length) this.mem.writeBytes(seg.paddr + seg.data.length, new Uint8Array(seg.memsz - seg.data.length));
@@ -249,7 +364,8 @@ export class VirtBoard {
         if (addr < VIRT.FLASH_SIZE && addr + img.bytes.length <= VIRT.FLASH_SIZE) {
           const buf = new Uint8Array(addr + img.bytes.length);
           buf.set(img.bytes, addr);
-          this.flash0.setContents(buf);
+          if (this.realm) this.mem.writeBytes(addr, img.bytes);
+          else this.flash0!.setContents(buf);
         } else {
           if (!fitsRam(addr, img.bytes.length)) throw new ImageError(`raw image (${img.bytes.length} bytes at 0x${addr.toString(16)}) is outside RAM`);
           this.mem.writeBytes(addr, img.bytes);

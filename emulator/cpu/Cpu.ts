@@ -8,6 +8,7 @@ import { SystemRegisters } from './SystemRegisters';
 import type { Clock } from './GenericTimer';
 import { walkStage1, WalkResult, TranslationRegime, PERM_R1, PERM_W1, PERM_X1, PERM_R0, PERM_W0, PERM_X0, FaultKind } from '../mmu/Stage1Walker';
 import { out, toBig, fromBig } from './int64';
+import { dataAbortSyndrome } from './exec/loadStore';
 
 /** Thrown (never with a stack trace) to unwind an instruction that took a synchronous exception. */
 export const GUEST_EXCEPTION = { guestException: true };
@@ -49,6 +50,23 @@ export interface CpuHooks {
   svc?(cpu: Cpu, imm: number): boolean;
   /** Called after every exception entry (for tracing). */
   onException?(cpu: Cpu, ec: number, vectorOffset: number): void;
+}
+
+/** A second stage of translation (the Realm model's RTT). `resolve` says what an access to an
+ *  IPA meets after the host has handled what it can: the output address, a synchronous external
+ *  abort to inject, emulated MMIO (a REC exit the host emulates at the given address), or a fatal
+ *  condition that stops the machine. */
+export type Stage2Result = { kind: 'ok'; pa: number } | { kind: 'sea'; reason: string } | { kind: 'mmio'; pa: number } | { kind: 'fatal'; reason: string };
+export interface Stage2 {
+  resolve(ipa: number, access: 'read' | 'write' | 'exec', cpu: Cpu): Stage2Result;
+  /** Called when the CPU injects the SEA that `resolve` asked for. */
+  onAbortInjected?(cpu: Cpu, ipa: number, access: string, reason: string): void;
+  /** Called when a guest access ends the run (`fatal`, or MMIO without a valid syndrome). */
+  onFatal?(cpu: Cpu, reason: string): void;
+  /** Called for each emulated MMIO access (the REC exit and the host's emulation). */
+  onMmio?(cpu: Cpu, pa: number, size: number, write: boolean, value: bigint | undefined): void;
+  /** The unprotected bit: IPAs at or above it alias the lower half (for the debugger's reads). */
+  readonly aliasBit: number;
 }
 
 const TLB_SIZE = 256;
@@ -207,6 +225,11 @@ export class Cpu {
   alignCheck = false;
   private regime!: TranslationRegime;
   asid = 0;
+
+  /** Stage 2 (a Realm's RTT), when the CPU runs as a Realm guest. */
+  stage2?: Stage2;
+  /** Set when the machine stopped on a fatal stage-2 outcome (the report). */
+  stage2Fatal?: string;
 
   /** Set when the last load of size 8 returned: the high half. */
   ldHi = 0;
@@ -486,25 +509,47 @@ export class Cpu {
 
   /** Walk for the CPU: the regime's translation of a VA, or a fault. */
   walk(vaLo: number, vaHi: number, access: 'read' | 'write' | 'exec'): WalkResult {
-    const mem = this.mem;
-    return walkStage1(this.regime, toBig(vaLo, vaHi), {
-      read64: (pa: number) => mem.read(pa, 8),
-      write64: (pa: number, v: bigint) => mem.write(pa, 8, v),
-    }, { access, el: this.el as 0 | 1 });
+    return walkStage1(this.regime, toBig(vaLo, vaHi), this.descriptorMemory(), { access, el: this.el as 0 | 1 });
+  }
+
+  /** Descriptor reads of stage-1 walks: guest-physical, or through stage 2 in a Realm. */
+  descriptorMemory(noSideEffects = false): { read64(pa: number): bigint | undefined; write64?(pa: number, v: bigint): boolean } {
+    const mem = this.mem, s2 = this.stage2;
+    if (!s2) return { read64: pa => mem.read(pa, 8), write64: noSideEffects ? undefined : (pa, v) => mem.write(pa, 8, v) };
+    const map = (ipa: number, access: 'read' | 'write'): number | undefined => {
+      if (noSideEffects) {
+        const pa = ipa >= s2.aliasBit ? ipa - s2.aliasBit : ipa;
+        return mem.readBytes(pa - (pa % 8), 8) ? pa : undefined;
+      }
+      const r = s2.resolve(ipa, access, this);
+      return r.kind === 'ok' ? r.pa : undefined;
+    };
+    return {
+      read64: ipa => { const pa = map(ipa, 'read'); return pa === undefined ? undefined : mem.read(pa, 8); },
+      write64: noSideEffects ? undefined : (ipa, v) => { const pa = map(ipa, 'write'); return pa !== undefined && mem.write(pa, 8, v); },
+    };
   }
 
   /** Fills the TLB entry for a VA; raises the fault as an abort if the walk fails. Returns the index. */
   private tlbFill(vaLo: number, vaHi: number, access: 'read' | 'write' | 'exec', flags: number, size: number): number {
     const res = this.walk(vaLo, vaHi, access);
     if (res.fault) this.abortFromWalk(res.fault.kind, res.fault.level, access, flags, vaLo, vaHi, size, !!res.fault.s1ptw);
-    const pa = res.pa!;
+    let pa = res.pa!;
+    let mmio = false;
+    if (this.stage2) {
+      const r = this.stage2.resolve(pa, access, this);
+      if (r.kind === 'sea') this.injectSea(access, flags, vaLo, vaHi, pa, r.reason);
+      if (r.kind === 'fatal') this.stopOnStage2(r.reason);
+      if (r.kind === 'mmio') mmio = true;
+      pa = (r as { pa: number }).pa;
+    }
     const pageBase = pa - (pa % 4096);
     const idx = (vaLo >>> 12) & (TLB_SIZE - 1);
-    const page: HostPage | undefined = this.mem.hostPage(pageBase);
+    const page: HostPage | undefined = mmio ? undefined : this.mem.hostPage(pageBase);
     this.tlbTagLo[idx] = (vaLo & ~0xfff) | 1;
     this.tlbTagHi[idx] = vaHi;
     this.tlbPerm[idx] = res.perms!;
-    this.tlbFlags[idx] = (res.device ? 1 : 0) | (res.el0Accessible ? 2 : 0) | (page ? 4 : 0) | (res.global ? 8 : 0);
+    this.tlbFlags[idx] = (res.device ? 1 : 0) | (res.el0Accessible ? 2 : 0) | (page ? 4 : 0) | (res.global ? 8 : 0) | (mmio ? 32 : 0);
     this.tlbPa[idx] = pageBase;
     this.tlbView[idx] = page ? page.view : null;
     this.tlbOff[idx] = page ? page.offset : 0;
@@ -514,6 +559,30 @@ export class Cpu {
     if (page && !page.writable) this.tlbFlags[idx] |= 16;
     this.tlbFast[idx] = this.watchpoints.length !== 0 && this.pageWatched(toBig(vaLo & ~0xfff, vaHi), pageBase) ? 0 : this.tlbPerm[idx];
     return idx;
+  }
+
+  /** The synchronous external abort the RMM injects (facts §2.2): DFSC/IFSC 0x10 with EA set, and
+   *  for data aborts the ISV/SAS/SRT/SF/WnR bits of the stage-2 syndrome copied. */
+  private injectSea(access: 'read' | 'write' | 'exec', flags: number, vaLo: number, vaHi: number, ipa: number, reason: string): never {
+    const far = toBig(vaLo, vaHi);
+    const lower = this.el === 0;
+    if (access === 'exec') {
+      this.takeSync(lower ? EC.IABT_LOWER : EC.IABT_SAME, 0x210, 1, far);
+    } else {
+      const wnr = access === 'write' || (flags & ACC_ATOMIC) !== 0 ? 1 : 0;
+      this.takeSync(lower ? EC.DABT_LOWER : EC.DABT_SAME, 0x210 | (wnr << 6) | dataAbortSyndrome(this.insn), 1, far);
+    }
+    this.stage2?.onAbortInjected?.(this, ipa, access, reason);
+    throw GUEST_EXCEPTION;
+  }
+
+  /** A guest access the host cannot resolve: stop with the PC at the instruction. */
+  private stopOnStage2(reason: string): never {
+    this.stage2Fatal = reason;
+    this.pcLo = this.curLo; this.pcHi = this.curHi;
+    this.stage2?.onFatal?.(this, reason);
+    this.stop('halt');
+    throw GUEST_EXCEPTION;
   }
 
   /** Converts a translation failure into a guest Instruction or Data Abort. */
@@ -622,6 +691,7 @@ export class Cpu {
         default: return view.getUint16(o, true);
       }
     }
+    if ((this.tlbFlags[idx] & 32) !== 0) return this.emulatedMmioLoad(idx, off, size, vaLo, vaHi, flags);
     const v = this.mem.read(this.tlbPa[idx] + off, size);
     if (v === undefined) this.busError(vaLo, vaHi, flags);
     if (size === 8) { this.ldHi = Number(v >> 32n) | 0; return Number(v & 0xffffffffn) | 0; }
@@ -667,7 +737,35 @@ export class Cpu {
       }
     }
     const value = size === 8 ? toBig(valLo, valHi) : BigInt(size === 4 ? valLo >>> 0 : valLo & (size === 1 ? 0xff : 0xffff));
+    if ((this.tlbFlags[idx] & 32) !== 0) { this.emulatedMmioStore(idx, off, size, value, vaLo, vaHi, flags); return; }
     if (!this.mem.write(this.tlbPa[idx] + off, size, value)) this.busError(vaLo, vaHi, flags);
+  }
+
+  /** A Realm's access to an unprotected IPA the host emulates (a REC exit for MMIO, facts §2.3):
+   *  only single-register loads and stores with a valid syndrome can be emulated. */
+  private checkEmulatable(pa: number): void {
+    if ((dataAbortSyndrome(this.insn) & (1 << 24)) === 0) {
+      this.stopOnStage2(`the instruction at ${'0x' + toBig(this.curLo, this.curHi).toString(16)} accesses the emulated device at IPA-alias 0x${pa.toString(16)} ` +
+        'with no valid syndrome (ISV=0: not a single-register load or store without writeback), so the host cannot emulate it; ' +
+        'on QEMU/KVM the VM stops here (KVM_EXIT_ARM_NISV). Use single LDR/STR accesses for MMIO.');
+    }
+  }
+
+  private emulatedMmioLoad(idx: number, off: number, size: number, vaLo: number, vaHi: number, flags: number): number {
+    const pa = this.tlbPa[idx] + off;
+    this.checkEmulatable(pa);
+    const v = this.mem.read(pa, size);
+    this.stage2?.onMmio?.(this, pa, size, false, v);
+    if (v === undefined) this.injectSea('read', flags, vaLo, vaHi, pa + (this.stage2?.aliasBit ?? 0), `nothing at IPA-alias 0x${pa.toString(16)}: the host injects an SEA`);
+    if (size === 8) { this.ldHi = Number(v >> 32n) | 0; return Number(v & 0xffffffffn) | 0; }
+    return size === 4 ? Number(v) | 0 : Number(v);
+  }
+
+  private emulatedMmioStore(idx: number, off: number, size: number, value: bigint, vaLo: number, vaHi: number, flags: number): void {
+    const pa = this.tlbPa[idx] + off;
+    this.checkEmulatable(pa);
+    this.stage2?.onMmio?.(this, pa, size, true, value);
+    if (!this.mem.write(pa, size, value)) this.injectSea('write', flags | ACC_WRITE, vaLo, vaHi, pa + (this.stage2?.aliasBit ?? 0), `nothing at IPA-alias 0x${pa.toString(16)}: the host injects an SEA`);
   }
 
   private loadSplit(vaLo: number, vaHi: number, size: number, flags: number): number {
@@ -749,9 +847,12 @@ export class Cpu {
    *  translate. Does not update Access flags or the TLB. */
   debugTranslate(va: bigint): number | undefined {
     const mem = this.mem;
-    const res = walkStage1(this.regime, BigInt.asUintN(64, va), { read64: pa => mem.read(pa, 8) },
+    void mem;
+    const res = walkStage1(this.regime, BigInt.asUintN(64, va), this.descriptorMemory(true),
       { access: 'read', el: this.el as 0 | 1, noAccessFlagUpdate: true });
-    return res.fault ? undefined : res.pa;
+    if (res.fault || res.pa === undefined) return undefined;
+    // In a Realm the unprotected half aliases the host's map below it.
+    return this.stage2 && res.pa >= this.stage2.aliasBit ? res.pa - this.stage2.aliasBit : res.pa;
   }
 
   /** Reads guest-virtual memory (RAM and ROM only, never MMIO); undefined if any page is unmapped. */

@@ -68,6 +68,10 @@ export class SystemRegisters {
   private readonly table = new Map<number, SysRegDef>();
   readonly paBitsCode: bigint;
 
+  /** Realm guests see EL3 and RME implemented (they check ID_AA64PFR0_EL1.EL3 before an SMC and
+   *  .RME before using the unprotected bit; facts §2.1), as TF-RMM passes PFR0 through. */
+  realmFeatures = false;
+
   constructor(readonly cpu: Cpu, readonly paBits: number, clock: Clock = new HostClock()) {
     this.timer = new GenericTimer(clock);
     const code: Record<number, bigint> = { 32: 0n, 36: 1n, 40: 2n, 42: 3n, 44: 4n, 48: 5n, 52: 6n };
@@ -154,7 +158,7 @@ export class SystemRegisters {
     this.ro('MIDR_EL1', 3, 0, 0, 0, 0, V.MIDR_EL1);
     this.ro('MPIDR_EL1', 3, 0, 0, 0, 5, V.MPIDR_EL1);
     this.ro('REVIDR_EL1', 3, 0, 0, 0, 6, V.REVIDR_EL1);
-    this.ro('ID_AA64PFR0_EL1', 3, 0, 0, 4, 0, V.ID_AA64PFR0_EL1);
+    this.def('ID_AA64PFR0_EL1', 3, 0, 0, 4, 0, { read: s => s.realmFeatures ? V.ID_AA64PFR0_EL1 | (1n << 12n) | (1n << 52n) : V.ID_AA64PFR0_EL1 });
     this.ro('ID_AA64PFR1_EL1', 3, 0, 0, 4, 1, V.ID_AA64PFR1_EL1);
     this.ro('ID_AA64ZFR0_EL1', 3, 0, 0, 4, 4, 0n);
     this.ro('ID_AA64SMFR0_EL1', 3, 0, 0, 4, 5, 0n);
