@@ -499,6 +499,8 @@ export class Cpu {
     this.codeTagLo = 1;
   }
   private readonly tlbPageShift = new Uint8Array(TLB_SIZE);
+  /** The IPA of each entry's page (equal to the PA outside a Realm). */
+  private readonly tlbIpa = new Float64Array(TLB_SIZE);
 
   flushTlbAsid(asid: number): void {
     for (let i = 0; i < TLB_SIZE; i++) {
@@ -536,6 +538,9 @@ export class Cpu {
     if (res.fault) this.abortFromWalk(res.fault.kind, res.fault.level, access, flags, vaLo, vaHi, size, !!res.fault.s1ptw);
     let pa = res.pa!;
     let mmio = false;
+    // An unprotected IPA never allows execution at stage 2, whatever access filled the entry.
+    const s2NoExec = this.stage2 !== undefined && pa >= this.stage2.aliasBit;
+    const ipa = pa;
     if (this.stage2) {
       const r = this.stage2.resolve(pa, access, this);
       if (r.kind === 'sea') this.injectSea(access, flags, vaLo, vaHi, pa, r.reason);
@@ -549,7 +554,8 @@ export class Cpu {
     this.tlbTagLo[idx] = (vaLo & ~0xfff) | 1;
     this.tlbTagHi[idx] = vaHi;
     this.tlbPerm[idx] = res.perms!;
-    this.tlbFlags[idx] = (res.device ? 1 : 0) | (res.el0Accessible ? 2 : 0) | (page ? 4 : 0) | (res.global ? 8 : 0) | (mmio ? 32 : 0);
+    this.tlbFlags[idx] = (res.device ? 1 : 0) | (res.el0Accessible ? 2 : 0) | (page ? 4 : 0) | (res.global ? 8 : 0) | (mmio ? 32 : 0) | (s2NoExec ? 64 : 0);
+    this.tlbIpa[idx] = ipa - (ipa % 4096);
     this.tlbPa[idx] = pageBase;
     this.tlbView[idx] = page ? page.view : null;
     this.tlbOff[idx] = page ? page.offset : 0;
@@ -826,6 +832,10 @@ export class Cpu {
       this.curLo = lo; this.curHi = hi;
       const res = this.walk(lo, hi, 'exec');
       this.abortFromWalk('permission', res.steps.length ? res.steps[res.steps.length - 1].level : 3, 'exec', 0, lo, hi, 4, false);
+    }
+    if ((this.tlbFlags[idx] & 64) !== 0) {
+      this.curLo = lo; this.curHi = hi;
+      this.injectSea('exec', 0, lo, hi, this.tlbIpa[idx] + (lo & 0xfff), `instruction fetch from the unprotected IPA 0x${(this.tlbIpa[idx] + (lo & 0xfff)).toString(16)}`);
     }
     const view = this.tlbView[idx];
     if (view === null) {
