@@ -281,6 +281,10 @@ export class VirtBoard {
         realm.emit({ kind: 'fatal', pc: (BigInt(cpu.curHi >>> 0) << 32n) | BigInt(cpu.curLo >>> 0), insn: cpu.insn, reason });
         if (!board.exitStatus) board.exitStatus = { kind: 'realm-error', code: 1 };
       },
+      onStage1TableWrite(cpu, pa, size, value) {
+        realm.emit({ kind: 'table-write', pc: (BigInt(cpu.curHi >>> 0) << 32n) | BigInt(cpu.curLo >>> 0), insn: cpu.insn, stage: 1, address: pa,
+          detail: `stage-1 descriptor write: [0x${pa.toString(16)}] = 0x${value.toString(16).padStart(size * 2, '0')}` });
+      },
       onMmio(cpu, pa, size, write, value) {
         realm.emit({ kind: 'rec-exit', pc: (BigInt(cpu.curHi >>> 0) << 32n) | BigInt(cpu.curLo >>> 0), insn: cpu.insn, reason: 'SYNC (emulated MMIO)', ipa: pa + realm.unprotectedBit,
           access: write ? 'write' : 'read', detail: `${write ? 'write' : 'read'} of ${size} bytes at IPA 0x${(pa + realm.unprotectedBit).toString(16)} (device 0x${pa.toString(16)})${value !== undefined ? ` = 0x${value.toString(16)}` : ''}` });

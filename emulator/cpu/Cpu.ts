@@ -63,6 +63,8 @@ export interface Stage2 {
   onAbortInjected?(cpu: Cpu, ipa: number, access: string, reason: string): void;
   /** Called when a guest access ends the run (`fatal`, or MMIO without a valid syndrome). */
   onFatal?(cpu: Cpu, reason: string): void;
+  /** Called when the guest writes to a page that holds a stage-1 translation table. */
+  onStage1TableWrite?(cpu: Cpu, pa: number, size: number, value: bigint): void;
   /** Called for each emulated MMIO access (the REC exit and the host's emulation). */
   onMmio?(cpu: Cpu, pa: number, size: number, write: boolean, value: bigint | undefined): void;
   /** The unprotected bit: IPAs at or above it alias the lower half (for the debugger's reads). */
@@ -230,6 +232,8 @@ export class Cpu {
   stage2?: Stage2;
   /** Set when the machine stopped on a fatal stage-2 outcome (the report). */
   stage2Fatal?: string;
+  /** Pages the stage-1 walks have read descriptors from (tracked when stage 2 reports table writes). */
+  readonly stage1TablePages = new Set<number>();
 
   /** Set when the last load of size 8 returned: the high half. */
   ldHi = 0;
@@ -536,6 +540,12 @@ export class Cpu {
   private tlbFill(vaLo: number, vaHi: number, access: 'read' | 'write' | 'exec', flags: number, size: number): number {
     const res = this.walk(vaLo, vaHi, access);
     if (res.fault) this.abortFromWalk(res.fault.kind, res.fault.level, access, flags, vaLo, vaHi, size, !!res.fault.s1ptw);
+    if (this.stage2?.onStage1TableWrite) {
+      for (const st of res.steps) {
+        const tp = st.descriptorAddress - (st.descriptorAddress % 4096);
+        if (!this.stage1TablePages.has(tp)) { this.stage1TablePages.add(tp); this.tlbTagLo.fill(0); this.codeTagLo = 1; }
+      }
+    }
     let pa = res.pa!;
     let mmio = false;
     // An unprotected IPA never allows execution at stage 2, whatever access filled the entry.
@@ -563,7 +573,8 @@ export class Cpu {
     this.tlbPageShift[idx] = res.pageShift ?? 12;
     if (page && !page.writable) this.tlbPerm[idx] &= ~(PERM_W0 | PERM_W1) | 0x80; // writes go to the slow path (flash)
     if (page && !page.writable) this.tlbFlags[idx] |= 16;
-    this.tlbFast[idx] = this.watchpoints.length !== 0 && this.pageWatched(toBig(vaLo & ~0xfff, vaHi), pageBase) ? 0 : this.tlbPerm[idx];
+    this.tlbFast[idx] = (this.watchpoints.length !== 0 && this.pageWatched(toBig(vaLo & ~0xfff, vaHi), pageBase)) ||
+      (this.stage1TablePages.size !== 0 && this.stage1TablePages.has(pageBase)) ? this.tlbPerm[idx] & ~(PERM_W0 | PERM_W1) : this.tlbPerm[idx];
     return idx;
   }
 
@@ -732,6 +743,9 @@ export class Cpu {
     const idx = t & 0xffff;
     if (misaligned && ((this.tlbFlags[idx] & 1) !== 0 || !this.mmuEnabled)) this.alignmentFault(vaLo, vaHi, flags);
     if (this.watchpoints.length !== 0) this.checkWatchpoints(vaLo, vaHi, this.tlbPa[idx] + off, size, true);
+    if (this.stage1TablePages.size !== 0 && this.stage1TablePages.has(this.tlbPa[idx])) {
+      this.stage2?.onStage1TableWrite?.(this, this.tlbPa[idx] + off, size, size === 8 ? toBig(valLo, valHi) : BigInt(valLo >>> 0) & ((1n << BigInt(size * 8)) - 1n));
+    }
     const view = this.tlbView[idx];
     if (view !== null && t === idx) {
       const o = this.tlbOff[idx] + off;

@@ -210,7 +210,14 @@ export class CfiFlash implements MmioDevice {
 
   write(offset: number, size: number, value: bigint): boolean {
     const wasArray = this.readArrayMode;
-    this.command(offset, size, value);
+    if (size === 8) {
+      // QEMU's pflash implements accesses of up to 4 bytes; the memory core splits a 64-bit write
+      // into two 32-bit writes, lower address first (e.g. a command and then its data).
+      this.command(offset, 4, value & 0xffffffffn);
+      this.command(offset + 4, 4, (value >> 32n) & 0xffffffffn);
+    } else {
+      this.command(offset, size, value);
+    }
     if (wasArray !== this.readArrayMode) {
       this.generation++;
       this.onModeChange();

@@ -31,6 +31,12 @@ describe('system: Realm firmware on the emulator', function () {
       assert.equal(last, 'PASS', out.split('\n').filter(l => l.startsWith('FAIL')).join('\n') || out.slice(-2000));
       assert.equal(board.exitStatus?.kind, 'poweroff');
       assert.ok(board.realm!.events.some(e => e.kind === 'rsi'));
+      if (name === 'realm-hello') {
+        // It shares a DMA buffer by rewriting a live stage-1 descriptor, and changes RIPAS twice.
+        assert.ok(board.realm!.events.some(e => e.kind === 'table-write' && e.stage === 1), 'stage-1 table writes are reported');
+        assert.ok(board.realm!.events.filter(e => e.kind === 'ripas-change').length >= 2);
+        assert.ok(board.realm!.events.some(e => e.kind === 'rec-exit' && e.reason.includes('MMIO')));
+      }
     });
   }
 
