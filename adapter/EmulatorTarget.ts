@@ -13,6 +13,10 @@ import { evaluateExpression, EvalContext } from './expressions';
 import { registerByName } from './registers';
 import { describeException, hex } from './describe';
 import { psciName } from '../emulator/board/Psci';
+import { RSI, rsiCommandName } from '../emulator/realm/RsiDispatcher';
+import type { RealmEvent } from '../emulator/realm/Realm';
+
+const RSI_COMMANDS = Object.entries(RSI).map(([k, v]) => [`RSI_${k}`, v] as [string, number]);
 
 /** Exception breakpoint filters, declared at `initialize` (VS Code ignores later changes). */
 export const EXCEPTION_FILTERS = [
@@ -23,7 +27,16 @@ export const EXCEPTION_FILTERS = [
   { filter: 'smc', label: 'SMC', description: 'Stop at an SMC before it executes', supportsCondition: true, conditionDescription: 'e.g. x0 == 0xc4000190' },
   { filter: 'psci', label: 'PSCI call', description: 'Stop at a PSCI call (HVC or SMC with a PSCI function ID in x0) before it executes', supportsCondition: true },
   { filter: 'irq', label: 'IRQ/FIQ taken', description: 'Stop at the vector when an interrupt is taken', supportsCondition: true },
+  // Realm filters (active when the program runs as a Realm).
+  { filter: 'rsi', label: 'RSI call (any)', description: 'Stop at an RSI call before it executes (the Realm)', supportsCondition: true, conditionDescription: 'e.g. x0 == 0xc4000197' },
+  ...RSI_COMMANDS.map(([name, fid]) => ({ filter: `rsi:${name}`, label: name, description: `Stop at ${name} (function ID 0x${fid.toString(16)}) before it executes`, supportsCondition: true })),
+  { filter: 'realm-sea', label: 'Synchronous external abort injected by the RMM', description: 'Stop at the vector when the RMM injects an SEA into the Realm', supportsCondition: true },
+  { filter: 'rec-exit-mmio', label: 'REC exit: emulated MMIO', description: 'Stop after an access the host emulates (unprotected IPA)', supportsCondition: true },
+  { filter: 'ripas-change', label: 'RIPAS change', description: 'Stop after the host has answered an RSI_IPA_STATE_SET', supportsCondition: true },
+  { filter: 'stage2-fault', label: 'Stage-2 fault', description: 'Stop after a stage-2 fault the host handled (protected RAM backed on demand, shared page mapped)', supportsCondition: true },
 ];
+
+const RSI_RANGE = (fn: number) => fn >= 0xc4000190 && fn <= 0xc40001af;
 
 const PSCI_RANGE = (fn: number) => (fn >= 0x84000000 && fn <= 0x8400001f) || (fn >= 0xc4000000 && fn <= 0xc400001f);
 
@@ -65,7 +78,7 @@ export class EmulatorTarget implements DebugTarget {
 
   private createBoard(): void {
     const c = this.config;
-    this.board = new VirtBoard({ ramSize: c.ram, cmdline: c.cmdline });
+    this.board = new VirtBoard({ ramSize: c.ram, cmdline: c.cmdline, realm: c.realm === false ? undefined : c.realm });
     this.board.load(this.image, {
       loadAddress: c.loadAddress,
       dtb: c.dtb ? new Uint8Array(fs.readFileSync(c.dtb)) : undefined,
@@ -81,6 +94,7 @@ export class EmulatorTarget implements DebugTarget {
   private installHooks(): void {
     const cpu = this.cpu;
     cpu.hooks.onException = (c, ec, offset) => this.onException(c, ec, offset);
+    if (this.board.realm) this.board.realm.onEvent = e => this.onRealmEvent(e);
     for (const kind of ['hvc', 'smc'] as const) {
       const orig = cpu.hooks[kind];
       cpu.hooks[kind] = (c, imm) => {
@@ -88,11 +102,15 @@ export class EmulatorTarget implements DebugTarget {
         if (this.hookSkipPc === pc) { this.hookSkipPc = undefined; }
         else {
           const fn = c.r[0] >>> 0;
-          const f = this.filters.get(kind) ?? (PSCI_RANGE(fn) ? this.filters.get('psci') : undefined);
+          const rsiName = kind === 'smc' && this.board.realm ? rsiCommandName((fn & ~0x10000) >>> 0) : undefined;
+          const f = (rsiName ? this.filters.get(`rsi:${rsiName}`) ?? this.filters.get('rsi') : undefined) ??
+            this.filters.get(kind) ?? (PSCI_RANGE(fn) ? this.filters.get('psci') : undefined);
           if (f && this.conditionHolds(f.condition)) {
             // Stop before the call executes: rewind to the instruction so its arguments are visible.
             c.pcLo = c.curLo; c.pcHi = c.curHi;
-            const what = PSCI_RANGE(fn) ? `PSCI ${psciName(fn) ?? 'call'} (x0=0x${fn.toString(16)})` : `${kind.toUpperCase()} #0x${imm.toString(16)} (x0=0x${fn.toString(16)})`;
+            const args = [1, 2, 3, 4].map(i => `x${i}=0x${c.getX(i).toString(16)}`).join(', ');
+            const what = rsiName ? `${rsiName}(${args})` : RSI_RANGE(fn) ? `RSI call 0x${fn.toString(16)}` :
+              PSCI_RANGE(fn) ? `PSCI ${psciName(fn) ?? 'call'} (x0=0x${fn.toString(16)})` : `${kind.toUpperCase()} #0x${imm.toString(16)} (x0=0x${fn.toString(16)})`;
             this.pendingStop = { kind: 'exception', description: `${what} at ${hex(pc)}` };
             this.hookSkipPc = pc;
             c.stop('exception');
@@ -102,6 +120,25 @@ export class EmulatorTarget implements DebugTarget {
         return orig ? orig(c, imm) : false;
       };
     }
+  }
+
+  /** Realm events that stop the guest when their filter is on (after the event). */
+  private onRealmEvent(e: RealmEvent): void {
+    let f: ExceptionFilterRequest | undefined;
+    let description = '';
+    switch (e.kind) {
+      case 'abort-injected': f = this.filters.get('realm-sea'); description = `Synchronous external abort injected by the RMM: ${e.reason} (ESR_EL1 ${hex(e.esr, 8)}, FAR_EL1 ${hex(e.va)})`; break;
+      case 'rec-exit':
+        if (e.reason.includes('MMIO')) { f = this.filters.get('rec-exit-mmio'); description = `REC exit, emulated MMIO: ${e.detail}`; }
+        else if (e.reason.includes('fault')) { f = this.filters.get('stage2-fault'); description = `Stage-2 fault: ${e.detail}`; }
+        break;
+      case 'ripas-change': f = this.filters.get('ripas-change'); description = `RIPAS change [0x${e.base.toString(16)}, 0x${e.top.toString(16)}) -> ${e.ripas}: host changed up to 0x${e.reached.toString(16)}, ${e.response.toUpperCase()}`; break;
+      case 'fatal': this.pendingStop = { kind: 'exception', description: `The Realm cannot continue: ${e.reason}` }; return;
+      default: return;
+    }
+    if (!f || !this.conditionHolds(f.condition)) return;
+    this.pendingStop = { kind: 'exception', description };
+    this.cpu.stop('exception');
   }
 
   private onException(cpu: Cpu, ec: number, offset: number): void {
@@ -212,7 +249,8 @@ export class EmulatorTarget implements DebugTarget {
 
   private exitResult(): ResumeResult {
     const st = this.board.exitStatus!;
-    const reason = st.kind === 'poweroff' ? 'PSCI SYSTEM_OFF' : st.kind === 'semihosting-exit' ? `semihosting exit ${st.code}` : st.kind;
+    const reason = st.kind === 'poweroff' ? 'PSCI SYSTEM_OFF' : st.kind === 'semihosting-exit' ? `semihosting exit ${st.code}` :
+      st.kind === 'realm-error' ? `the Realm stopped: ${this.board.realm?.fatal ?? 'error'}` : st.kind;
     return { exited: { code: st.code, reason } };
   }
 

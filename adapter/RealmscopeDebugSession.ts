@@ -17,14 +17,17 @@ import { disassemble } from '../emulator/disasm/Disassembler';
 import { runConsoleCommand } from './console';
 import { pageTableTree, walkDescription, PageTableArgs } from './pageTables';
 import { UartBridge, attachCommand } from './uartTerminal';
+import { realmScope, realmQuery, readIpaView, RealmQuery } from './realmView';
 
 const THREAD_ID = 1;
 
-/** Parses "0x..." / "p:0x..." memory references: virtual unless prefixed by "p:" (physical). */
-export function parseMemoryReference(ref: string): { address: bigint; space: 'virtual' | 'physical' } {
-  const m = /^\s*(p:|phys:|v:)?\s*(0x[0-9a-f]+|\d+)\s*$/i.exec(ref);
-  if (!m) throw new Error(`bad memory reference "${ref}" (use 0x... for virtual or p:0x... for physical addresses)`);
-  return { address: BigInt(m[2]), space: m[1] && m[1].toLowerCase().startsWith('p') ? 'physical' : 'virtual' };
+/** Parses memory references: "0x..." (virtual), "p:0x..." (host physical), and in a Realm
+ *  "ipa:0x..." (protected IPA view) or "uipa:0x..." (unprotected IPA view, offset from the alias). */
+export function parseMemoryReference(ref: string): { address: bigint; space: 'virtual' | 'physical' | 'ipa' | 'uipa' } {
+  const m = /^\s*(p:|phys:|v:|ipa:|uipa:)?\s*(0x[0-9a-f]+|\d+)\s*$/i.exec(ref);
+  if (!m) throw new Error(`bad memory reference "${ref}" (0x... virtual, p:0x... physical, ipa:0x... protected IPA, uipa:0x... unprotected IPA)`);
+  const p = (m[1] ?? '').toLowerCase();
+  return { address: BigInt(m[2]), space: p.startsWith('p') ? 'physical' : p === 'ipa:' ? 'ipa' : p === 'uipa:' ? 'uipa' : 'virtual' };
 }
 
 export class RealmscopeDebugSession extends LoggingDebugSession {
@@ -342,6 +345,8 @@ export class RealmscopeDebugSession extends LoggingDebugSession {
         new Scope('FP/SIMD', this.variableHandles.create(() => fpRegisters(cpu)), true),
       ],
     };
+    const realm = this.target.board.realm;
+    if (realm) response.body.scopes.push(new Scope('Realm', this.variableHandles.create(() => realmScope(realm)), false));
     this.sendResponse(response);
   }
 
@@ -380,7 +385,12 @@ export class RealmscopeDebugSession extends LoggingDebugSession {
       const ref = parseMemoryReference(args.memoryReference);
       const address = BigInt.asUintN(64, ref.address + BigInt(args.offset ?? 0));
       const count = Math.min(args.count, 1 << 20);
-      const { data, readable } = this.target.readMemory(address, count, ref.space);
+      let r: { data: Uint8Array; readable: number };
+      if (ref.space === 'ipa' || ref.space === 'uipa') {
+        if (!this.target.board.realm) throw new Error('ipa:/uipa: memory views exist only when the program runs as a Realm');
+        r = readIpaView(this.target.board.realm, ref.space, address, count);
+      } else r = this.target.readMemory(address, count, ref.space);
+      const { data, readable } = r;
       response.body = {
         address: hex(address),
         data: Buffer.from(data.subarray(0, readable)).toString('base64'),
@@ -397,6 +407,7 @@ export class RealmscopeDebugSession extends LoggingDebugSession {
       const ref = parseMemoryReference(args.memoryReference);
       const address = BigInt.asUintN(64, ref.address + BigInt(args.offset ?? 0));
       const data = new Uint8Array(Buffer.from(args.data, 'base64'));
+      if (ref.space === 'ipa' || ref.space === 'uipa') throw new Error('writes go through the virtual or physical views');
       const written = this.target.writeMemory(address, data, ref.space);
       if (written === 0 && data.length > 0) throw new Error(`cannot write memory at ${hex(address)} (not mapped to RAM)`);
       response.body = { offset: 0, bytesWritten: written };
@@ -416,7 +427,7 @@ export class RealmscopeDebugSession extends LoggingDebugSession {
       let lastLoc = '';
       for (let i = 0; i < args.instructionCount; i++) {
         const a = BigInt.asUintN(64, base + BigInt(4 * i));
-        const { data, readable } = this.target.readMemory(a, 4, ref.space);
+        const { data, readable } = this.target.readMemory(a, 4, ref.space === 'physical' ? 'physical' : 'virtual');
         if (readable < 4) { out.push({ address: hex(a), instruction: '??', presentationHint: 'invalid' }); continue; }
         const word = (data[0] | (data[1] << 8) | (data[2] << 16) | (data[3] << 24)) >>> 0;
         const d = disassemble(word, a, { symbolize: x => program.symbolName(x) });
@@ -463,6 +474,11 @@ export class RealmscopeDebugSession extends LoggingDebugSession {
           const a = (args ?? {}) as { address?: string };
           if (!a.address) throw new Error('realmscope/walk needs "address"');
           response.body = walkDescription(this.target, this.target.evaluate(a.address));
+          break;
+        }
+        case 'realmscope/realm': {
+          if (!this.target.board.realm) throw new Error('the program does not run as a Realm (launch with "realm": {...})');
+          response.body = realmQuery(this.target.board.realm, (args ?? { query: 'summary' }) as RealmQuery);
           break;
         }
         case 'realmscope/uartInput': {

@@ -2,6 +2,7 @@
 // defaults. Documented in README.md ("Debugging: launch configuration").
 
 import * as fs from 'fs';
+import type { RealmOptions } from '../emulator/realm/Realm';
 import * as path from 'path';
 
 export type ImageFormatName = 'elf' | 'bios' | 'kernel' | 'raw';
@@ -17,7 +18,7 @@ export interface LaunchConfig {
   dtb?: string;
   cmdline?: string;
   ram: number;
-  realm: false | Record<string, unknown>;
+  realm: false | RealmOptions;
   stopOnEntry: boolean;
   uart: 'console' | 'terminal';
   cwd: string;
@@ -91,7 +92,7 @@ export function parseLaunchConfig(rawArgs: Record<string, unknown> | undefined, 
     if (args.realm === true) realm = {};
     else if (typeof args.realm === 'object' && args.realm !== null && !Array.isArray(args.realm)) realm = args.realm as Record<string, unknown>;
     else throw new LaunchError('"realm" must be false or an object with the Realm parameters');
-    throw new LaunchError('"realm": the Realm model is not available in this version of the emulator');
+    realm = parseRealm(realm as Record<string, unknown>);
   }
   if (args.stopOnEntry !== undefined && typeof args.stopOnEntry !== 'boolean') throw new LaunchError('"stopOnEntry" must be true or false');
   if (args.uart !== undefined && args.uart !== 'console' && args.uart !== 'terminal') throw new LaunchError('"uart" must be "console" or "terminal"');
@@ -99,4 +100,31 @@ export function parseLaunchConfig(rawArgs: Record<string, unknown> | undefined, 
     program, format, loadAddress, symbols, initrd, dtb, cmdline: args.cmdline as string | undefined, ram, realm,
     stopOnEntry: args.stopOnEntry === true, uart: (args.uart as 'console' | 'terminal' | undefined) ?? 'console', cwd,
   };
+}
+
+/** The `realm` object: { ipaWidth, hashAlgorithm, personalization, ripasPolicy }. */
+function parseRealm(r: Record<string, unknown>): RealmOptions {
+  const out: RealmOptions = {};
+  for (const k of Object.keys(r)) {
+    if (!['ipaWidth', 'hashAlgorithm', 'personalization', 'ripasPolicy'].includes(k)) throw new LaunchError(`unknown Realm parameter "realm.${k}" (ipaWidth, hashAlgorithm, personalization, ripasPolicy)`);
+  }
+  if (r.ipaWidth !== undefined) {
+    if (typeof r.ipaWidth !== 'number' || !Number.isInteger(r.ipaWidth) || r.ipaWidth < 32 || r.ipaWidth > 48) throw new LaunchError('"realm.ipaWidth" must be an integer from 32 to 48');
+    out.ipaWidth = r.ipaWidth;
+  }
+  if (r.hashAlgorithm !== undefined) {
+    if (r.hashAlgorithm !== 'sha256' && r.hashAlgorithm !== 'sha512') throw new LaunchError('"realm.hashAlgorithm" must be "sha256" or "sha512"');
+    out.hashAlgorithm = r.hashAlgorithm;
+  }
+  if (r.personalization !== undefined) {
+    if (typeof r.personalization !== 'string' || !/^([0-9a-f]{2}){1,64}$/i.test(r.personalization)) throw new LaunchError('"realm.personalization" must be 1 to 64 bytes in hex');
+    out.personalization = new Uint8Array(Buffer.from(r.personalization, 'hex'));
+  }
+  if (r.ripasPolicy !== undefined) {
+    const m = typeof r.ripasPolicy === 'string' ? /^partial:(\d+)$/.exec(r.ripasPolicy) : null;
+    if (r.ripasPolicy === 'accept' || r.ripasPolicy === 'reject') out.ripasPolicy = r.ripasPolicy;
+    else if (m) out.ripasPolicy = { partial: Number(m[1]) };
+    else throw new LaunchError('"realm.ripasPolicy" must be "accept", "reject" or "partial:N"');
+  }
+  return out;
 }

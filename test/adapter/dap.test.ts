@@ -308,6 +308,41 @@ describe('debug adapter over DAP', function () {
     term?.kill();
   });
 
+  it('debugs a Realm: RSI filters stop before the call, the Realm scope, queries and IPA views', async () => {
+    const hello = path.join(ROOT, 'examples/realm/realm-hello.elf');
+    await dc.initializeRequest();
+    await assert.rejects(dc.launch({ program: hello, realm: { ipaWidth: 99 } } as unknown as DebugProtocol.LaunchRequestArguments), /"realm.ipaWidth"/);
+    await Promise.all([dc.launch({ program: hello, realm: { ripasPolicy: 'accept' }, stopOnEntry: true } as unknown as DebugProtocol.LaunchRequestArguments), stopped(dc, 'entry'),
+      dc.waitForEvent('initialized').then(async () => {
+        await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'rsi:RSI_IPA_STATE_SET' }] } as DebugProtocol.SetExceptionBreakpointsArguments);
+        await dc.configurationDoneRequest();
+      })]);
+    const [, ev] = await Promise.all([dc.continueRequest({ threadId: 1 }), stopped(dc, 'exception')]);
+    assert.match(ev.body.description!, /^RSI_IPA_STATE_SET\(x1=0x[0-9a-f]+, x2=0x[0-9a-f]+, x3=0x0, x4=0x1\)/);
+    const f = await topFrame(dc);
+    const dis = await dc.disassembleRequest({ memoryReference: f.instructionPointerReference!, instructionCount: 1 });
+    assert.equal(dis.body!.instructions[0].instruction, 'smc\t#0x0');
+    const scopes = await dc.scopesRequest({ frameId: f.id });
+    const realmScope = scopes.body.scopes.find(sc => sc.name === 'Realm');
+    assert.ok(realmScope);
+    const vars = await dc.variablesRequest({ variablesReference: realmScope!.variablesReference });
+    assert.match(vars.body.variables.find(v => v.name === 'IPA width')!.value, /^41 bits/);
+    const summary = await dc.customRequest('realmscope/realm', { query: 'summary' });
+    assert.equal(summary.body.state, 'active');
+    const ripas = await dc.customRequest('realmscope/realm', { query: 'ripas' });
+    assert.ok(ripas.body.ranges.some((r: { ripas: string }) => r.ripas === 'RAM'));
+    const rtt = await dc.customRequest('realmscope/realm', { query: 'rtt' });
+    assert.equal(rtt.body.level, 0);
+    // Step over the SMC: the result is in x0 (SUCCESS) and the RIPAS changed.
+    await Promise.all([dc.nextRequest({ threadId: 1, granularity: 'instruction' }), stopped(dc)]);
+    assert.equal(await reg(dc, 'x0'), 0n);
+    // The protected-IPA view reads private RAM the Realm has backed; the firmware's first page is.
+    const mem = await dc.customRequest('readMemory', { memoryReference: 'ipa:0x0', count: 4 }) as DebugProtocol.ReadMemoryResponse;
+    assert.equal(mem.body!.unreadableBytes, 0);
+    const dev = await dc.customRequest('readMemory', { memoryReference: 'uipa:0x9000000', count: 4 }) as DebugProtocol.ReadMemoryResponse;
+    assert.equal(dev.body!.unreadableBytes, 4, 'a device is never read by the debugger');
+  });
+
   it('serves a session on the standalone `realmscope dap --port` server', async () => {
     const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'dap', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
     try {
