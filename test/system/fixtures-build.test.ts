@@ -1,6 +1,7 @@
-// The committed fixture binaries (test/fixtures/bin/*.elf, examples/demo/demo.elf) must be what
-// test/fixtures/build.sh makes from their sources, byte for byte. Needs Debian's
-// gcc-aarch64-linux-gnu; without it the check is skipped (or fails with REALMSCOPE_ORACLES=required).
+// The committed fixture binaries (test/fixtures/bin/*.elf, examples/demo/demo.elf,
+// examples/realm/*.elf) must be what test/fixtures/build.sh makes from their sources, byte for
+// byte. Needs Debian's gcc-aarch64-linux-gnu; without it the check is skipped (or fails with
+// REALMSCOPE_ORACLES=required).
 
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -30,7 +31,7 @@ describe('system: fixture binaries are reproducible', function () {
   it('build.sh --check names a binary that does not match (in a copy of the tree)', function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'realmscope-fixcheck-'));
     try {
-      for (const sub of ['test/fixtures/src', 'test/fixtures/bin', 'examples/demo/src']) {
+      for (const sub of ['test/fixtures/src', 'test/fixtures/bin', 'examples/demo/src', 'examples/realm']) {
         fs.cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true });
       }
       fs.copyFileSync(path.join(ROOT, 'test/fixtures/build.sh'), path.join(dir, 'test/fixtures/build.sh'));
@@ -42,7 +43,7 @@ describe('system: fixture binaries are reproducible', function () {
       const r = spawnSync('bash', [path.join(dir, 'test/fixtures/build.sh'), '--check'], { cwd: dir, encoding: 'utf8', timeout: 240_000 });
       assert.strictEqual(r.status, 1, `exit status; output:\n${r.stdout}${r.stderr}`);
       assert.match(r.stderr, /test\/fixtures\/bin\/timer\.elf differs/);
-      assert.doesNotMatch(r.stderr, /hello\.elf|demo\.elf/);
+      assert.doesNotMatch(r.stderr, /hello\.elf|demo\.elf|realm-/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

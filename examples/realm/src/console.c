@@ -32,13 +32,19 @@ static void console_putc(char c)
     else early_lost = 1;
 }
 
+// The first call programs the UART; later calls only change the address it is reached at (the
+// alias IPA with the MMU off, the identity-mapped VA once the MMU is on).
 void console_enable(uint64_t base)
 {
+    static int programmed;
     uart_base = base;
-    mmio_write32(base + UART_CR, 0);
-    mmio_write32(base + UART_IMSC, 0);
-    mmio_write32(base + UART_LCRH, 0x70);      // 8 bits, FIFOs on
-    mmio_write32(base + UART_CR, 0x301);       // UARTEN, TXE, RXE
+    if (!programmed) {
+        programmed = 1;
+        mmio_write32(base + UART_CR, 0);
+        mmio_write32(base + UART_IMSC, 0);
+        mmio_write32(base + UART_LCRH, 0x70);  // 8 bits, FIFOs on
+        mmio_write32(base + UART_CR, 0x301);   // UARTEN, TXE, RXE
+    }
     for (size_t i = 0; i < early_len; i++) uart_putc(early[i]);
     early_len = 0;
     if (early_lost) pr("(console: earlier output was longer than the early buffer and was cut)\n");
