@@ -12,9 +12,9 @@ import { ProgramInfo } from './ProgramInfo';
 import { evaluateExpression, EvalContext } from './expressions';
 import { registerByName } from './registers';
 import { describeException, hex } from './describe';
-import { psciName } from '../emulator/board/Psci';
-import { RSI, rsiCommandName } from '../emulator/realm/RsiDispatcher';
-import type { RealmEvent } from '../emulator/realm/Realm';
+import { psciName } from '../emulator';
+import { RSI, rsiCommandName } from '../emulator';
+import type { RealmEvent } from '../emulator';
 
 const RSI_COMMANDS = Object.entries(RSI).map(([k, v]) => [`RSI_${k}`, v] as [string, number]);
 

@@ -13,7 +13,7 @@ import type { ResumeResult, StepKind, BreakpointRequest, DataBreakpointRequest }
 import { VarNode, generalRegisters, systemRegisterGroups, fpRegisters } from './registers';
 import { unwindStack, Frame } from './stack';
 import { hex } from './describe';
-import { disassemble } from '../emulator/disasm/Disassembler';
+import { disassemble } from '../emulator';
 import { runConsoleCommand } from './console';
 import { pageTableTree, walkDescription, PageTableArgs } from './pageTables';
 import { UartBridge, attachCommand } from './uartTerminal';

@@ -1,7 +1,7 @@
 // The `realmscope` command: `dap` starts the debug adapter; everything else (`run`, help) is the
 // emulator's command line.
 
-import { main as emulatorMain } from '../emulator/cli';
+import { runCommandLine as emulatorMain } from '../emulator';
 import { dapMain } from './dapServer';
 import { uartAttachMain } from './uartTerminal';
 

@@ -5,7 +5,7 @@
 import type { EmulatorTarget } from './EmulatorTarget';
 import { hex, describeException } from './describe';
 import { coalescedRanges } from './pageTables';
-import { disassemble } from '../emulator/disasm/Disassembler';
+import { disassemble } from '../emulator';
 
 const HELP = `Realmscope console commands:
   info registers        general registers, PSTATE and the main system registers

@@ -2,7 +2,7 @@
 // defaults. Documented in README.md ("Debugging: launch configuration").
 
 import * as fs from 'fs';
-import type { RealmOptions } from '../emulator/realm/Realm';
+import type { RealmOptions } from '../emulator';
 import * as path from 'path';
 
 export type ImageFormatName = 'elf' | 'bios' | 'kernel' | 'raw';

@@ -2,9 +2,9 @@
 // (RTT as a tree, RIPAS ranges, measurements, the last token decoded, the event history) and
 // reads through the protected and unprotected IPA views.
 
-import type { Realm } from '../emulator/realm/Realm';
-import { RTT_STATE, RIPAS_NAMES, STATE_NAMES, levelSize } from '../emulator/realm/RealmTranslationTable';
-import { decodeToken } from '../emulator/realm/AttestationToken';
+import type { Realm } from '../emulator';
+import { RTT_STATE, RIPAS_NAMES, STATE_NAMES, levelSize } from '../emulator';
+import { decodeToken } from '../emulator';
 import type { VarNode } from './registers';
 import { hex } from './describe';
 

@@ -3,7 +3,7 @@
 // A load offset shifts every symbol (a symbol file linked at 0 and loaded elsewhere, as EDK2
 // modules are).
 
-import type { ElfSymbol } from '../../emulator/loaders/elf';
+import type { ElfSymbol } from '../../emulator';
 import { MASK64, add64 } from './reader';
 
 export interface SymbolInfo {

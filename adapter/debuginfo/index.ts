@@ -3,7 +3,8 @@
 // Malformed or truncated DWARF never throws here: each problem becomes one line in `warnings` and
 // the rest of the information is still used (a file with no usable DWARF still has its symbols).
 
-import { parseElf, ElfImage } from '../../emulator/loaders/elf';
+import { parseElf } from '../../emulator';
+import type { ElfImage } from '../../emulator';
 import { SymbolTable, SymbolInfo, SymbolLocation } from './SymbolTable';
 import { LineTable, SourceLocation, LineBreakpoint } from './DwarfLine';
 import { DwarfInfo, Subprogram, CompileUnit } from './DwarfInfo';
