@@ -17,6 +17,7 @@ import { EmulatorTarget } from '../adapter/EmulatorTarget';
 import { parseLaunchConfig } from '../adapter/launchConfig';
 import { pageTableTree } from '../adapter/pageTables';
 import { parseElf } from '../emulator/loaders/elf';
+import { UBOOT, AAVMF, runFirmwareOnEmulator, runFirmwareOnQemu } from '../test/support/firmware';
 
 const root = path.resolve(__dirname, '..');
 const QEMU = 'qemu-system-aarch64';
@@ -195,8 +196,26 @@ async function benchRealm(): Promise<void> {
   console.log(`realm    RTT for 512 MiB of RAM, every granule backed: ${(board.realm!.rtt.hostBytes / 1024).toFixed(0)} KiB of host memory in ${board.realm!.rtt.tableCount} tables (target < 8 MiB)`);
 }
 
+/** Debian's U-Boot to `=>` and AAVMF to `Shell>`, QEMU then the emulator, each alone, with the
+ *  same keystroke when the countdown starts (so the countdowns take the same time in both). */
+async function benchFirmware(): Promise<void> {
+  for (const fc of [UBOOT, AAVMF]) {
+    if (!fs.existsSync(fc.file)) { console.log(`firmware ${fc.name}: ${fc.file} not found (apt-get install ${fc.pkg})`); continue; }
+    const probe = spawnSync(QEMU, ['--version'], { encoding: 'utf8' });
+    const q = probe.error ? undefined : await runFirmwareOnQemu(fc, { timeoutMs: 120_000 });
+    const e = await runFirmwareOnEmulator(fc, { timeoutMs: 300_000 });
+    const em = e.marks.prompt, qm = q?.marks.prompt;
+    if (!em) { console.log(`firmware ${fc.name}: the emulator did not reach the prompt (${e.error})`); continue; }
+    console.log(`firmware ${fc.name} to the prompt: emulator ${em.instructions} instructions, ${em.cpu.toFixed(2)} s CPU, ${em.wall.toFixed(2)} s wall` +
+      (qm ? `; QEMU ${qm.cpu.toFixed(2)} s CPU, ${qm.wall.toFixed(2)} s wall; CPU ratio ${(em.cpu / qm.cpu).toFixed(1)}x` : `; QEMU ${q ? 'did not reach it' : 'not found (apt-get install qemu-system-arm)'}`));
+  }
+  console.log(`firmware peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+}
+
 async function all(): Promise<void> {
+  if (process.env.REALMSCOPE_BENCH_ONLY === 'firmware') { await benchFirmware(); return; }
   if (process.env.REALMSCOPE_BENCH_ONLY !== 'debugger') await main();
+  if (process.env.REALMSCOPE_BENCH_ONLY !== 'debugger') await benchFirmware();
   await benchStepRoundTrip();
   await benchBreakpoints();
   benchPageTables();

@@ -3,7 +3,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { VirtBoard } from './board/VirtBoard';
+import { VirtBoard, VIRT } from './board/VirtBoard';
 import { Runner } from './Runner';
 import { readImage, ImageFormat } from './loaders/image';
 import { ImageError } from './loaders/elf';
@@ -26,6 +26,8 @@ const USAGE = `usage: realmscope run IMAGE [options]
   --max-insns N         stop after N instructions
   --trace-exceptions    print every exception taken to stderr
   --no-semihosting      disable semihosting (HLT #0xF000)
+  --flash-vars FILE     keep flash bank 1 (the firmware's variable store) in FILE: read at start
+                        (64 MiB, or missing/empty for an erased-to-zero bank as QEMU's), written back on exit
   --realm               run the guest as an Arm CCA Realm (firmware RAM at IPA 0, stage 2, RSI over SMC)
   --ipa-width N         the Realm's IPA width in bits (32-48, default 41)
   --hash sha256|sha512  the Realm's measurement hash algorithm (default sha256)
@@ -52,7 +54,7 @@ function parseNumber(s: string, what: string): number {
 interface RunArgs {
   image: string; format?: ImageFormat; loadAddress?: number; ram: number; dtb?: string; initrd?: string;
   append?: string; psci: 'hvc' | 'smc'; maxInsns?: number; traceExceptions: boolean; semihosting: boolean;
-  realm?: RealmOptions; trace: Set<string>;
+  realm?: RealmOptions; trace: Set<string>; flashVars?: string;
 }
 
 const TRACE_KINDS: Record<string, RealmEvent['kind'][]> = {
@@ -92,6 +94,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
       case '--max-insns': a.maxInsns = parseNumber(val(), '--max-insns'); break;
       case '--trace-exceptions': a.traceExceptions = true; break;
       case '--no-semihosting': a.semihosting = false; break;
+      case '--flash-vars': a.flashVars = val(); break;
       case '--realm': realm(); break;
       case '--ipa-width': { const v = parseNumber(val(), '--ipa-width'); if (!Number.isInteger(v) || v < 32 || v > 48) throw new UsageError(`--ipa-width must be 32..48, not ${v}`); realm().ipaWidth = v; break; }
       case '--hash': { const v = val(); if (v !== 'sha256' && v !== 'sha512') throw new UsageError(`--hash must be sha256 or sha512, not "${v}"`); realm().hashAlgorithm = v; break; }
@@ -119,6 +122,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     }
   }
   if (!a.image) throw new UsageError('no image given');
+  if (a.flashVars !== undefined && a.realm) throw new UsageError('--flash-vars: the Realm board has no flash');
   if (a.trace!.size && !a.realm) throw new UsageError('--trace shows Realm events: add --realm');
   return a as RunArgs;
 }
@@ -131,11 +135,63 @@ function readFileOrFail(file: string, what: string): Uint8Array {
 
 const EC_NAMES: Record<number, string> = Object.fromEntries(Object.entries(EC).map(([k, v]) => [v, k]));
 
+/** --flash-vars: the variable-store bank (flash 1) backed by a file, like QEMU's
+ *  `-drive if=pflash,unit=1,format=raw,file=FILE` (which also wants exactly the bank's size).
+ *  The file is written back (atomically, through a temporary file) when the run ends, also on
+ *  SIGINT/SIGTERM/SIGHUP, and only if the guest changed the bank or the file did not exist. */
+export class FlashVarsFile {
+  readonly initial?: Uint8Array;
+  private board?: VirtBoard;
+  private dirty: boolean;
+  private readonly onSignal = (sig: NodeJS.Signals) => {
+    this.save();
+    process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGHUP' ? 1 : 15));
+  };
+
+  constructor(readonly file: string) {
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = new Uint8Array(fs.readFileSync(file));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new ImageError(`--flash-vars ${file}: ${(e as Error).message}`);
+    }
+    if (bytes && bytes.length !== 0 && bytes.length !== VIRT.FLASH_SIZE) {
+      throw new ImageError(`--flash-vars ${file}: ${bytes.length} bytes; a variable store must be ${VIRT.FLASH_SIZE} bytes (64 MiB, the flash bank's size)`);
+    }
+    this.initial = bytes && bytes.length ? bytes : undefined;
+    this.dirty = this.initial === undefined; // a new file is created even if the guest writes nothing
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, this.onSignal);
+  }
+
+  attach(board: VirtBoard): void {
+    this.board = board;
+    const f = board.flash1!;
+    const prev = f.onWrite;
+    f.onWrite = (offset, length) => { this.dirty = true; prev(offset, length); };
+  }
+
+  save(): void {
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, this.onSignal);
+    if (!this.dirty || !this.board?.flash1) return;
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      fs.writeFileSync(tmp, this.board.flash1.storage);
+      fs.renameSync(tmp, this.file);
+      this.dirty = false;
+    } catch (e) {
+      try { fs.unlinkSync(tmp); } catch { /* not created */ }
+      process.stderr.write(`realmscope: --flash-vars ${this.file}: cannot write: ${(e as Error).message}\n`);
+    }
+  }
+}
+
 async function runCommand(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   const bytes = readFileOrFail(args.image, 'image');
   const img = readImage(bytes, path.basename(args.image), args.format);
-  let board = new VirtBoard({ ramSize: args.ram, psciConduit: args.psci, semihosting: args.semihosting, cmdline: args.append, realm: args.realm });
+  const vars = args.flashVars !== undefined ? new FlashVarsFile(args.flashVars) : undefined;
+  let board = new VirtBoard({ ramSize: args.ram, psciConduit: args.psci, semihosting: args.semihosting, cmdline: args.append, realm: args.realm, varStore: vars?.initial });
+  vars?.attach(board);
   const load = () => board.load(img, {
     loadAddress: args.loadAddress,
     dtb: args.dtb ? readFileOrFail(args.dtb, 'device tree') : undefined,
@@ -181,6 +237,7 @@ async function runCommand(argv: string[]): Promise<number> {
       break;
     }
   } finally {
+    vars?.save();
     stdin.off('data', onData);
     if (stdin.isTTY) stdin.setRawMode(false);
     stdin.pause();

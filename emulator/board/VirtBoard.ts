@@ -8,7 +8,11 @@ import { Pl011 } from '../devices/Pl011';
 import { Pl031 } from '../devices/Pl031';
 import { Pl061 } from '../devices/Pl061';
 import { GicV3 } from '../devices/GicV3';
-import { FwCfg } from '../devices/FwCfg';
+import { FwCfg, defaultFwCfgFiles } from '../devices/FwCfg';
+import { AcpiGed, ACPI_GED_SIZE, GED_PWR_DOWN_EVT } from '../devices/AcpiGed';
+import { buildVirtAcpi } from './acpi';
+import { buildVirtSmbios } from './smbios';
+import { randomBytes } from 'crypto';
 import { CfiFlash } from '../devices/CfiFlash';
 import { PcieHost } from '../devices/PcieHost';
 import { VirtioMmioTransport } from '../devices/VirtioMmioTransport';
@@ -25,7 +29,7 @@ export const VIRT = {
   FLASH0: 0x00000000, FLASH1: 0x04000000, FLASH_SIZE: 0x04000000,
   GICD: 0x08000000, GICD_SIZE: 0x10000,
   GICR: 0x080a0000, GICR_SIZE: 0x20000,
-  UART: 0x09000000, RTC: 0x09010000, FW_CFG: 0x09020000, GPIO: 0x09030000,
+  UART: 0x09000000, RTC: 0x09010000, FW_CFG: 0x09020000, GPIO: 0x09030000, ACPI_GED: 0x09080000,
   VIRTIO: 0x0a000000, VIRTIO_SIZE: 0x200, VIRTIO_COUNT: 32,
   PCIE_MMIO: 0x10000000, PCIE_MMIO_SIZE: 0x2eff0000,
   PCIE_PIO: 0x3eff0000, PCIE_PIO_SIZE: 0x10000,
@@ -34,7 +38,7 @@ export const VIRT = {
   PCIE_ECAM_HIGH: 0x4010000000, PCIE_ECAM_SIZE: 0x10000000,
   PCIE_MMIO_HIGH: 0x8000000000, PCIE_MMIO_HIGH_SIZE: 0x8000000000,
   // SPI numbers (interrupt IDs are these plus 32).
-  UART_SPI: 1, RTC_SPI: 2, GPIO_SPI: 7, VIRTIO_SPI: 16, PCIE_SPI: 3,
+  UART_SPI: 1, RTC_SPI: 2, GPIO_SPI: 7, VIRTIO_SPI: 16, PCIE_SPI: 3, ACPI_GED_SPI: 9,
 } as const;
 
 export interface VirtBoardOptions {
@@ -49,6 +53,8 @@ export interface VirtBoardOptions {
   cmdline?: string;
   /** Contents of the variable-store flash bank (bank 1); zeros when absent. */
   varStore?: Uint8Array;
+  /** Random /chosen rng-seed and kaslr-seed in the device tree, as QEMU 7.2 (default true). */
+  dtbRandomness?: boolean;
   /** Run the guest as an Arm CCA Realm (the Realm variant of the board: no flash, firmware RAM
    *  at IPA 0, PSCI over SMC, stage 2 and the RSI). */
   realm?: RealmOptions;
@@ -68,6 +74,11 @@ export class VirtBoard {
   readonly uart: Pl011;
   readonly rtc: Pl031;
   readonly gpio: Pl061;
+  /** The ACPI Generic Event Device: mapped instead of the PL061 when firmware is loaded. */
+  readonly ged: AcpiGed;
+  /** Whether the image was loaded as firmware (-bios). QEMU's virt then describes the power
+   *  button with ACPI (the GED at 0x0908_0000) and has no PL061 and no gpio-keys. */
+  firmwareLoaded = false;
   readonly gic: GicV3;
   readonly fwcfg: FwCfg;
   readonly flash0?: CfiFlash;
@@ -133,7 +144,11 @@ export class VirtBoard {
     });
     mem.addDevice(VIRT.FW_CFG, 0x18, this.fwcfg);
     this.gpio = new Pl061({ setIrq: (level: boolean) => this.gic.setSpi(32 + VIRT.GPIO_SPI, level) });
-    mem.addDevice(VIRT.GPIO, 0x1000, this.gpio);
+    this.ged = new AcpiGed(() => {
+      this.gic.setSpi(32 + VIRT.ACPI_GED_SPI, true);
+      this.gic.setSpi(32 + VIRT.ACPI_GED_SPI, false);
+    });
+    this.wire(false);
     for (let i = 0; i < VIRT.VIRTIO_COUNT; i++) {
       mem.addDevice(VIRT.VIRTIO + i * VIRT.VIRTIO_SIZE, VIRT.VIRTIO_SIZE, new VirtioMmioTransport(i));
     }
@@ -177,6 +192,54 @@ export class VirtBoard {
     }
   }
 
+  /** Maps the PL061 or the GED and offers QEMU's fw_cfg files for the boot mode. */
+  private wire(firmware: boolean): void {
+    this.firmwareLoaded = firmware;
+    this.mem.removeDevice(this.gpio);
+    this.mem.removeDevice(this.ged);
+    if (firmware) this.mem.addDevice(VIRT.ACPI_GED, ACPI_GED_SIZE, this.ged);
+    else this.mem.addDevice(VIRT.GPIO, 0x1000, this.gpio);
+    // The files QEMU 7.2's virt offers: ACPI (whose DSDT depends on the power-button wiring)
+    // and SMBIOS next to the defaults. The CPU has no PMU (ID_AA64DFR0_EL1.PMUVer = 0).
+    const acpi = buildVirtAcpi({ psciConduit: this.options.psciConduit, ged: firmware, pmu: false });
+    const smbios = buildVirtSmbios({ ramSize: this.ramSize });
+    this.fwcfg.setFiles([
+      ...defaultFwCfgFiles(),
+      { name: 'etc/acpi/rsdp', data: acpi.rsdp },
+      { name: 'etc/acpi/tables', data: acpi.tables },
+      { name: 'etc/table-loader', data: acpi.tableLoader },
+      { name: 'etc/tpm/log', data: new Uint8Array(0) },
+      { name: 'etc/smbios/smbios-anchor', data: smbios.anchor },
+      { name: 'etc/smbios/smbios-tables', data: smbios.tables },
+    ]);
+  }
+
+  /** System reset of the devices (QEMU resets every device on a machine reset; flash keeps
+   *  its contents, the RTC its time). */
+  private resetDevices(): void {
+    this.gic.reset();
+    this.gic.resetCpuInterface();
+    this.uart.reset();
+    this.rtc.reset();
+    this.gpio.reset();
+    this.ged.reset();
+    this.flash0?.reset();
+    this.flash1?.reset();
+    this.fwcfg.select(0);
+    this.cpu.sys.timer.reset();
+  }
+
+  /** The power button (QEMU's system_powerdown): an ACPI event through the GED when firmware
+   *  is loaded, otherwise a press of the GPIO key on PL061 line 3 (released 100 ms later). */
+  pressPowerButton(): void {
+    if (this.firmwareLoaded) {
+      this.ged.event(GED_PWR_DOWN_EVT);
+    } else {
+      this.gpio.setInput(3, true);
+      setTimeout(() => this.gpio.setInput(3, false), 100).unref?.();
+    }
+  }
+
   private exit(kind: ExitKind, code: number): void {
     if (!this.exitStatus) this.exitStatus = { kind, code };
     this.cpu.stop('halt');
@@ -206,6 +269,9 @@ export class VirtBoard {
   load(img: LoadedImage, opts: { loadAddress?: number; dtb?: Uint8Array; initrd?: Uint8Array } = {}): void {
     this.loaded = [];
     const mem = this.mem;
+    this.resetDevices();
+    // The Realm variant keeps its PL061 (its firmware describes the board by device tree).
+    this.wire(img.format === 'bios' && !this.realm);
     const orig = mem.writeBytes.bind(mem);
     // Record what the loader writes: a Realm measures exactly those pages (DATA_CREATE).
     mem.writeBytes = (pa: number, bytes: Uint8Array) => { this.loaded.push({ base: pa, size: bytes.length }); orig(pa, bytes); };
@@ -237,7 +303,16 @@ export class VirtBoard {
   private makeDtb(initrd?: { start: number; end: number }): Uint8Array {
     return buildVirtDeviceTree({
       ramBase: VIRT.RAM, ramSize: this.ramSize, psciMethod: this.options.psciConduit, cmdline: this.options.cmdline, initrd,
-      its: false, pmu: false, cpuCompatible: 'arm,arm-v8',
+      // QEMU 7.2's tree for `-M virt,gic-version=3,its=off -cpu max,pmu=off` (the same nodes,
+      // properties and strings; only the random seeds and libfdt's padding bytes differ): no ITS
+      // (GICD_TYPER.LPIS = 0) and no PMU (ID_AA64DFR0_EL1.PMUVer = 0) are modelled, and QEMU's
+      // max CPU, whose MIDR this CPU reports, is "arm,cortex-a57" there as for -cpu cortex-a57.
+      its: false, pmu: false, cpuCompatible: 'arm,cortex-a57',
+      gpio: !this.firmwareLoaded,
+      // QEMU's 1 MiB libfdt layout and random seeds; a Realm's tree stays compact and without
+      // seeds, because the Realm's initial measurement covers it and must be reproducible.
+      qemuLayout: !this.realm,
+      seeds: this.options.dtbRandomness === false || this.realm ? undefined : { rng: randomBytes(32), kaslr: randomBytes(8) },
     });
   }
 
@@ -298,7 +373,7 @@ export class VirtBoard {
     const cpu = this.cpu;
     const ramEnd = VIRT.RAM + this.ramSize;
     const fitsRam = (addr: number, len: number) => addr >= VIRT.RAM && addr + len <= ramEnd;
-    // No ITS and no PMU are modelled, and the CPU is not a Cortex-A57: makeDtb describes what exists.
+    // No ITS and no PMU are modelled: makeDtb describes what exists.
     const makeDtb = (initrd?: { start: number; end: number }) => opts.dtb ?? this.makeDtb(initrd);
     cpu.reset();
     switch (img.format) {

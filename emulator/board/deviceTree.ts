@@ -2,8 +2,9 @@
 // and hw/arm/boot.c), node for node and property for property in QEMU's order (libfdt inserts a
 // new node before its older siblings and a new property before the older ones, so QEMU's
 // creation order appears reversed), with the same phandles. Reference:
-// shared/reference/qemu-7.2-virt-gicv3-512M.dts. Left out: /chosen rng-seed and kaslr-seed
-// (random on every QEMU run); the /pmu node is included only with opts.pmu.
+// shared/reference/qemu-7.2-virt-gicv3-512M.dts (made without firmware; with -bios QEMU drops
+// the PL061 and gpio-keys: opts.gpio). /chosen rng-seed and kaslr-seed (random on every QEMU
+// run) only with opts.seeds; the /pmu node only with opts.pmu.
 // Memory map (QEMU virt, RAM below 256 GiB so the high IO regions sit at 256 GiB):
 //   flash 0x0 (2 x 64 MiB), GICD 0x0800_0000, ITS 0x0808_0000, GICR 0x080A_0000, UART
 //   0x0900_0000, RTC 0x0901_0000, fw_cfg 0x0902_0000, GPIO 0x0903_0000, virtio-mmio
@@ -25,7 +26,30 @@ export interface VirtDeviceTreeOptions {
   /** Include the GICv3 ITS node and the PCIe msi-map (QEMU's its=on, its default). Boards
    *  that do not model an ITS leave it out, as QEMU does with its=off. */
   its?: boolean;
+  /** Include the PL061 and its gpio-keys power button (default). QEMU leaves both out when
+   *  firmware is loaded with ACPI on, and has the ACPI Generic Event Device instead. */
+  gpio?: boolean;
+  /** /chosen rng-seed (32 bytes) and kaslr-seed (8 bytes): QEMU 7.2 puts random ones there
+   *  on every run (its dtb-randomness, on by default). */
+  seeds?: { rng: Uint8Array; kaslr: Uint8Array };
+  /** Lay the blob out as QEMU does (libfdt, 1 MiB with free space, QEMU's string order):
+   *  firmware sizes what it reserves and relocates by the header's totalsize. */
+  qemuLayout?: boolean;
 }
+
+/** QEMU 7.2 virt's FDT_MAX_SIZE: the size of the blob it loads. */
+export const QEMU_FDT_SIZE = 0x100000;
+
+/** The order in which QEMU 7.2's virt (and arm_load_dtb) first uses each property name, which
+ *  is the order of its strings block (read from `-M virt,dumpdtb=` blobs). */
+const QEMU_STRING_ORDER = [
+  'compatible', '#address-cells', '#size-cells', 'model', 'kaslr-seed', 'rng-seed', '#clock-cells', 'clock-frequency',
+  'clock-output-names', 'phandle', 'always-on', 'interrupts', 'device_type', 'reg', 'cpu', 'bank-width', 'interrupt-parent',
+  '#interrupt-cells', 'interrupt-controller', 'ranges', '#redistributor-regions', 'msi-controller', '#msi-cells', 'clocks',
+  'clock-names', 'stdout-path', 'linux,pci-domain', 'bus-range', 'dma-coherent', 'msi-map', 'interrupt-map',
+  'interrupt-map-mask', '#gpio-cells', 'gpio-controller', 'label', 'linux,code', 'gpios', 'bootargs', 'linux,initrd-start',
+  'linux,initrd-end', 'method', 'cpu_suspend', 'cpu_off', 'cpu_on', 'migrate',
+] as const;
 
 const PHANDLE_CLOCK = 0x8000;
 const PHANDLE_CPU0 = 0x8001;
@@ -102,25 +126,27 @@ export function buildVirtDeviceTree(opts: VirtDeviceTreeOptions): Uint8Array {
     f.endNode();
   }
 
-  f.beginNode('gpio-keys');
-  f.property('compatible', 'gpio-keys');
-  f.beginNode('poweroff');
-  f.property('gpios', [PHANDLE_GPIO, 3, 0]);
-  f.property('linux,code', [116]); // KEY_POWER
-  f.property('label', 'GPIO Key Poweroff');
-  f.endNode();
-  f.endNode();
+  if (opts.gpio !== false) {
+    f.beginNode('gpio-keys');
+    f.property('compatible', 'gpio-keys');
+    f.beginNode('poweroff');
+    f.property('gpios', [PHANDLE_GPIO, 3, 0]);
+    f.property('linux,code', [116]); // KEY_POWER
+    f.property('label', 'GPIO Key Poweroff');
+    f.endNode();
+    f.endNode();
 
-  f.beginNode('pl061@9030000');
-  f.property('phandle', [PHANDLE_GPIO]);
-  f.property('clock-names', 'apb_pclk');
-  f.property('clocks', [PHANDLE_CLOCK]);
-  f.property('interrupts', [GIC_SPI, 7, IRQ_LEVEL_HIGH]);
-  f.property('gpio-controller');
-  f.property('#gpio-cells', [2]);
-  f.property('compatible', ['arm,pl061', 'arm,primecell']);
-  f.property('reg', reg2([0x09030000, 0x1000]));
-  f.endNode();
+    f.beginNode('pl061@9030000');
+    f.property('phandle', [PHANDLE_GPIO]);
+    f.property('clock-names', 'apb_pclk');
+    f.property('clocks', [PHANDLE_CLOCK]);
+    f.property('interrupts', [GIC_SPI, 7, IRQ_LEVEL_HIGH]);
+    f.property('gpio-controller');
+    f.property('#gpio-cells', [2]);
+    f.property('compatible', ['arm,pl061', 'arm,primecell']);
+    f.property('reg', reg2([0x09030000, 0x1000]));
+    f.endNode();
+  }
 
   f.beginNode('pcie@10000000');
   f.property('interrupt-map-mask', [0x1800, 0, 0, 7]);
@@ -246,8 +272,13 @@ export function buildVirtDeviceTree(opts: VirtDeviceTreeOptions): Uint8Array {
   }
   if (opts.cmdline) f.property('bootargs', opts.cmdline);
   f.property('stdout-path', '/pl011@9000000');
+  if (opts.seeds) {
+    const cells = (b: Uint8Array) => Array.from({ length: b.length / 4 }, (_, i) => new DataView(b.buffer, b.byteOffset).getUint32(4 * i, false));
+    f.property('rng-seed', cells(opts.seeds.rng));
+    f.property('kaslr-seed', cells(opts.seeds.kaslr));
+  }
   f.endNode();
 
   f.endNode();
-  return f.finish();
+  return f.finish(opts.qemuLayout ? { totalSize: QEMU_FDT_SIZE, stringOrder: QEMU_STRING_ORDER } : undefined);
 }

@@ -77,6 +77,8 @@ export class FdtBuilder {
   private readonly struct = new ByteSink();
   private readonly strings = new ByteSink();
   private readonly stringOffsets = new Map<string, number>();
+  /** Where each property's name offset sits in the structure block (to reorder the strings). */
+  private readonly nameRefs: { pos: number; name: string }[] = [];
   private readonly reservations: { address: bigint; size: bigint }[] = [];
   private depth = 0;
   private finished = false;
@@ -114,6 +116,7 @@ export class FdtBuilder {
     const data = encodeValue(value);
     this.struct.u32(FDT_PROP);
     this.struct.u32(data.length);
+    this.nameRefs.push({ pos: this.struct.length, name });
     this.struct.u32(this.stringOffset(name));
     this.struct.bytes(data);
     this.struct.align(4);
@@ -139,12 +142,16 @@ export class FdtBuilder {
     if (this.finished) throw new Error('FdtBuilder already finished');
   }
 
-  /** Closes the structure block and returns the blob. */
-  finish(): Uint8Array {
+  /** Closes the structure block and returns the blob. With `libfdt`, the blob is laid out as
+   *  QEMU's libfdt-built trees are: the reservation block 16-byte aligned (at 0x30), the
+   *  strings in `stringOrder` (QEMU's first-use order; names not listed follow in first-use
+   *  order), and a `totalSize`-byte blob with free space after the strings (QEMU: 1 MiB). */
+  finish(libfdt?: { totalSize: number; stringOrder: readonly string[] }): Uint8Array {
     this.checkOpen();
     if (this.depth !== 0) throw new Error(`${this.depth} node(s) still open`);
     this.struct.u32(FDT_END);
     this.finished = true;
+    if (libfdt) return this.finishLibfdt(libfdt.totalSize, libfdt.stringOrder);
 
     const rsvOff = HEADER_SIZE; // already 8-byte aligned
     const rsvSize = 16 * (this.reservations.length + 1);
@@ -164,6 +171,35 @@ export class FdtBuilder {
     });
     out.set(this.struct.result(), structOff);
     out.set(this.strings.result(), stringsOff);
+    return out;
+  }
+
+  private finishLibfdt(totalSize: number, order: readonly string[]): Uint8Array {
+    const used = [...this.stringOffsets.keys()];
+    const rank = (n: string) => { const i = order.indexOf(n); return i < 0 ? order.length + used.indexOf(n) : i; };
+    used.sort((a, b) => rank(a) - rank(b));
+    const offsets = new Map<string, number>();
+    const strings = new ByteSink();
+    for (const n of used) { offsets.set(n, strings.length); strings.bytes(enc.encode(n + '\0')); }
+    const struct = this.struct.result();
+    const sdv = new DataView(struct.buffer);
+    for (const r of this.nameRefs) sdv.setUint32(r.pos, offsets.get(r.name)!, false);
+
+    const rsvOff = Math.ceil(HEADER_SIZE / 16) * 16;
+    const structOff = rsvOff + 16 * (this.reservations.length + 1);
+    const stringsOff = structOff + struct.length;
+    const stringsSize = strings.length;
+    if (stringsOff + stringsSize > totalSize) throw new Error(`device tree of ${stringsOff + stringsSize} bytes exceeds ${totalSize}`);
+    const out = new Uint8Array(totalSize);
+    const dv = new DataView(out.buffer);
+    const header = [FDT_MAGIC, totalSize, structOff, stringsOff, rsvOff, 17, 16, this.bootCpuidPhys, stringsSize, struct.length];
+    header.forEach((v, i) => dv.setUint32(4 * i, v >>> 0, false));
+    this.reservations.forEach((r, i) => {
+      dv.setBigUint64(rsvOff + 16 * i, r.address, false);
+      dv.setBigUint64(rsvOff + 16 * i + 8, r.size, false);
+    });
+    out.set(struct, structOff);
+    out.set(strings.result(), stringsOff);
     return out;
   }
 }

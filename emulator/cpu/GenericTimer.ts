@@ -35,6 +35,13 @@ export class GenericTimer {
 
   constructor(readonly clock: Clock) {}
 
+  /** PE reset: both timers disabled (CNTKCTL_EL1 keeps its architecturally UNKNOWN value: 0). */
+  reset(): void {
+    for (const t of [this.phys, this.virt]) { t.ctl = 0; t.cval = 0n; }
+    this.cntkctl = 0;
+    this.update();
+  }
+
   counter(): bigint {
     return BigInt(Math.floor(this.clock.nowNs() / NS_PER_TICK));
   }

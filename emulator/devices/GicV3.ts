@@ -4,13 +4,15 @@
 // Register layouts and rules from the Arm GICv3/v4 Architecture Specification (IHI 0069);
 // reset values and implementation choices as QEMU's hw/intc/arm_gicv3*.c.
 //
-//   GICD  0x0800_0000, 64 KiB: distributor (SPIs 32-287)
+//   GICD  0x0800_0000, 64 KiB: distributor (SPIs 32-255)
 //   GICR  0x080A_0000, 128 KiB: RD_base frame (+0x0000) and SGI_base frame (+0x10000)
 //   ICC_*_EL1: the CPU interface, as readIccReg/writeIccReg (for the CPU's MRS/MSR code)
 //
 // Choices (documented):
-// - 288 interrupt IDs (QEMU virt: 256 SPIs + 32): GICD_TYPER.ITLinesNumber = 8.
-//   GICD_TYPER = 0x0378_0008: IDbits = 15 (16-bit INTIDs), A3V = 1, No1N = 1,
+// - 256 interrupt IDs (SPIs 32-255): GICD_TYPER.ITLinesNumber = 7, what QEMU 7.2's virt
+//   reports (its GICD_TYPER reads 0x037A_0007 under `-trace gicv3_dist_read`; firmware sizes
+//   its loops over IPRIORITYR/ICENABLER/IROUTER by it).
+//   GICD_TYPER = 0x0378_0007: IDbits = 15 (16-bit INTIDs), A3V = 1, No1N = 1,
 //   SecurityExtn = 0, LPIS = 0, MBIS = 0, DVIS = 0. QEMU 7.2 reports LPIS = 1 because it has
 //   an ITS; this model implements no LPIs and no ITS (so Linux does not probe the ITS).
 // - GICD_IIDR = GICR_IIDR = 0x43B (Arm, product 0, r0p0), ID registers at 0xFFD0-0xFFFC as
@@ -39,7 +41,7 @@ export const GICD_SIZE = 0x1_0000;
 export const GICR_BASE = 0x080a_0000;
 export const GICR_SIZE = 0x2_0000;
 
-export const GIC_NUM_IRQS = 288;
+export const GIC_NUM_IRQS = 256;
 const WORDS = GIC_NUM_IRQS / 32;
 export const INTID_SPURIOUS = 1023;
 
@@ -194,7 +196,7 @@ export class GicV3 {
     this.setLine(intid, level);
   }
 
-  /** Drives an SPI line (INTID 32-287). */
+  /** Drives an SPI line (INTID 32-255). */
   setSpi(intid: number, level: boolean): void {
     if (intid < 32 || intid >= GIC_NUM_IRQS) throw new RangeError(`not an SPI: ${intid}`);
     this.setLine(intid, level);

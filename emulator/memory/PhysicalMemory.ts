@@ -71,6 +71,21 @@ export class PhysicalMemory {
     this.insert({ base, end: base + size, device, pager });
   }
 
+  /** Unmaps a device added with addDevice (the board does this to rewire itself for a boot
+   *  mode, as QEMU's virt does at machine creation). Returns whether it was mapped. */
+  removeDevice(device: MmioDevice): boolean {
+    const n = this.maps.length;
+    this.maps = this.maps.filter(m => m.device !== device);
+    if (this.maps.length === n) return false;
+    this.mappingChanged();
+    return true;
+  }
+
+  /** Whether a device is mapped, and where. */
+  deviceBase(device: MmioDevice): number | undefined {
+    return this.maps.find(m => m.device === device)?.base;
+  }
+
   private insert(m: Mapping): void {
     for (const o of this.maps) {
       if (m.base < o.end && o.base < m.end) {
