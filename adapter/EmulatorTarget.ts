@@ -13,7 +13,7 @@ import { evaluateExpression, EvalContext } from './expressions';
 import { registerByName } from './registers';
 import { describeException, hex } from './describe';
 import { psciName } from '../emulator';
-import { RSI, rsiCommandName } from '../emulator';
+import { RSI, rsiCommandName, describeRsiArguments } from '../emulator';
 import type { RealmEvent } from '../emulator';
 
 const RSI_COMMANDS = Object.entries(RSI).map(([k, v]) => [`RSI_${k}`, v] as [string, number]);
@@ -108,8 +108,7 @@ export class EmulatorTarget implements DebugTarget {
           if (f && this.conditionHolds(f.condition)) {
             // Stop before the call executes: rewind to the instruction so its arguments are visible.
             c.pcLo = c.curLo; c.pcHi = c.curHi;
-            const args = [1, 2, 3, 4].map(i => `x${i}=0x${c.getX(i).toString(16)}`).join(', ');
-            const what = rsiName ? `${rsiName}(${args})` : RSI_RANGE(fn) ? `RSI call 0x${fn.toString(16)}` :
+            const what = rsiName ? `${rsiName}(${describeRsiArguments(fn, i => c.getX(i))})` : RSI_RANGE(fn) ? `RSI call 0x${fn.toString(16)}` :
               PSCI_RANGE(fn) ? `PSCI ${psciName(fn) ?? 'call'} (x0=0x${fn.toString(16)})` : `${kind.toUpperCase()} #0x${imm.toString(16)} (x0=0x${fn.toString(16)})`;
             this.pendingStop = { kind: 'exception', description: `${what} at ${hex(pc)}` };
             this.hookSkipPc = pc;

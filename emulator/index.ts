@@ -20,6 +20,6 @@ export { main as runCommandLine } from './cli';
 export { Realm } from './realm/Realm';
 export type { RealmOptions, RealmEvent, RipasPolicy } from './realm/Realm';
 export { RealmTranslationTable, RTT_STATE, RIPAS, RIPAS_NAMES, STATE_NAMES, levelSize } from './realm/RealmTranslationTable';
-export { RSI, RSI_STATUS, rsiCommandName } from './realm/RsiDispatcher';
+export { RSI, RSI_STATUS, rsiCommandName, describeRsiArguments } from './realm/RsiDispatcher';
 export { decodeToken } from './realm/AttestationToken';
 export { REALM_FW_RAM_SIZE } from './board/VirtBoard';

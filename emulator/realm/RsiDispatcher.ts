@@ -23,6 +23,28 @@ export function rsiCommandName(fid: number): string | undefined {
   return undefined;
 }
 
+/** The arguments of an RSI call, by name, from the registers before it executes (for a debugger
+ *  stopped at the SMC). */
+export function describeRsiArguments(fid: number, x: (n: number) => bigint): string {
+  const h = (n: number) => '0x' + x(n).toString(16);
+  switch ((fid & ~0x10000) >>> 0) {
+    case RSI.VERSION: return `requested=${h(1)}`;
+    case RSI.FEATURES: return `index=${x(1)}`;
+    case RSI.MEASUREMENT_READ: return `index=${x(1)}`;
+    case RSI.MEASUREMENT_EXTEND: return `index=${x(1)}, size=${x(2)}`;
+    case RSI.ATTESTATION_TOKEN_INIT: return `challenge=${[1, 2].map(h).join(',')},...`;
+    case RSI.ATTESTATION_TOKEN_CONTINUE: return `granule=${h(1)}, offset=${h(2)}, size=${h(3)}`;
+    case RSI.REALM_CONFIG: return `config=${h(1)}`;
+    case RSI.IPA_STATE_SET: {
+      const r = Number(x(3));
+      return `base=${h(1)}, top=${h(2)}, ripas=${r <= 2 ? RIPAS_NAMES[r] : r}, flags=${(x(4) & 1n) ? 'CHANGE_DESTROYED' : 'NO_CHANGE_DESTROYED'}`;
+    }
+    case RSI.IPA_STATE_GET: return `base=${h(1)}, end=${h(2)}`;
+    case RSI.HOST_CALL: return `struct=${h(1)}`;
+    default: return [1, 2, 3, 4].map(i => `x${i}=${h(i)}`).join(', ');
+  }
+}
+
 const hex = (v: bigint | number) => '0x' + BigInt.asUintN(64, BigInt(v)).toString(16);
 const SMC_UNKNOWN = 0xffffffffffffffffn;
 

@@ -318,7 +318,7 @@ describe('debug adapter over DAP', function () {
         await dc.configurationDoneRequest();
       })]);
     const [, ev] = await Promise.all([dc.continueRequest({ threadId: 1 }), stopped(dc, 'exception')]);
-    assert.match(ev.body.description!, /^RSI_IPA_STATE_SET\(x1=0x[0-9a-f]+, x2=0x[0-9a-f]+, x3=0x0, x4=0x1\)/);
+    assert.match(ev.body.description!, /^RSI_IPA_STATE_SET\(base=0x[0-9a-f]+, top=0x[0-9a-f]+, ripas=EMPTY, flags=CHANGE_DESTROYED\)/);
     const f = await topFrame(dc);
     const dis = await dc.disassembleRequest({ memoryReference: f.instructionPointerReference!, instructionCount: 1 });
     assert.equal(dis.body!.instructions[0].instruction, 'smc\t#0x0');
