@@ -66,6 +66,7 @@ export class EmulatorTarget implements DebugTarget {
 
   launch(config: LaunchConfig): void {
     this.config = config;
+    this.program.sourceRoot = config.cwd;
     const bytes = new Uint8Array(fs.readFileSync(config.program));
     this.image = readImage(bytes, path.basename(config.program), config.format);
     if (this.image.format === 'elf') {

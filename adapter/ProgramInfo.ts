@@ -3,6 +3,7 @@
 // and call-frame information.
 
 import * as fs from 'fs';
+import * as path from 'path';
 import { parseElf, ElfSymbol } from '../emulator';
 import { loadDebugInfo } from './debuginfo';
 
@@ -24,6 +25,8 @@ export class ProgramInfo {
   private byAddress: Sym[] = [];
   private byName = new Map<string, bigint>();
   readonly dwarf: { provider: DwarfProvider; offset: bigint }[] = [];
+  /** Relative source paths in DWARF (built with -ffile-prefix-map) are resolved against this. */
+  sourceRoot = process.cwd();
 
   /** Adds an ELF file's symbols (functions and objects) at `offset`. */
   addElf(bytes: Uint8Array, name: string, offset = 0n): void {
@@ -92,7 +95,7 @@ export class ProgramInfo {
   lineAt(address: bigint): SourceLocation | undefined {
     for (const d of this.dwarf) {
       const l = d.provider.lineAt(address - d.offset);
-      if (l) return l;
+      if (l) return path.isAbsolute(l.path) ? l : { ...l, path: path.resolve(this.sourceRoot, l.path) };
     }
     return undefined;
   }

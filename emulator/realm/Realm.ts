@@ -68,6 +68,7 @@ export class Realm {
   get unprotectedBit(): number { return this.rtt.half; }
 
   emit(e: RealmEvent): void {
+    e.insn = e.insn >>> 0; // the instruction word, unsigned
     this.events.push(e);
     if (this.events.length > 100000) this.events.splice(0, 10000);
     this.onEvent(e);
