@@ -47,7 +47,7 @@ describe('extension views on a live Realm session', function () {
   it('Stage 1 down to the UART page (unprotected), Stage 2, RSI calls, translation and the IPA map', async () => {
     // The first IPA_STATE_GET is the one over the UART page, right after the MMU went on.
     const ev = await launchTo('rsi:RSI_IPA_STATE_GET');
-    assert.match(ev.body.description ?? '', /^RSI_IPA_STATE_GET\(x1=0x9000000/);
+    assert.match(ev.body.description ?? '', /^RSI_IPA_STATE_GET\(base=0x9000000, end=0x9001000\)/);
     const summary = await req<RealmSummary>(REALM, { query: 'summary' });
     const ub = BigInt(summary.unprotectedBit);
 
