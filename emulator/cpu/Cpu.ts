@@ -487,13 +487,11 @@ export class Cpu {
     this.codeView = null;
   }
 
-  /** TLBI by VA (all ASIDs or one); flushes the matching 4 KiB entries. Blocks are cached per 4 KiB page,
-   *  so a VA invalidation of a block must flush everything it could cover: we flush entries whose
-   *  translation came from the same or a larger mapping by flushing all when unsure. */
-  flushTlbVa(vaLo: number, vaHi: number, asid: number | undefined, lastLevelOnly: boolean): void {
-    void lastLevelOnly;
-    // A block may be cached as many 4 KiB entries, so be conservative: drop all entries of this ASID
-    // that could belong to the same 1 GiB region, or everything when the entry held a block.
+  /** TLBI by VA (one ASID, or all when `asid` is undefined). The TLB caches blocks as 4 KiB
+   *  entries, so besides the entry for the VA it drops every entry that came from a block in the
+   *  same upper VA half-word: conservative, never stale. (The last-level-only forms invalidate the
+   *  same, which the architecture allows.) */
+  flushTlbVa(vaLo: number, vaHi: number, asid: number | undefined): void {
     for (let i = 0; i < TLB_SIZE; i++) {
       if ((this.tlbTagLo[i] & 1) === 0) continue;
       if (asid !== undefined && (this.tlbFlags[i] & 8) === 0 && this.tlbAsid[i] !== asid) continue;

@@ -261,9 +261,9 @@ function sysInstruction(cpu: Cpu, insn: number, l: number, op1: number, crn: num
     const asid = hi >>> 16;
     switch (op2) {
       case 0: cpu.flushTlb(); return;                                  // VMALLE1(IS)
-      case 1: case 5: cpu.flushTlbVa(vaLo, vaHi, asid, op2 === 5); return; // VAE1, VALE1
+      case 1: case 5: cpu.flushTlbVa(vaLo, vaHi, asid); return;            // VAE1, VALE1
       case 2: cpu.flushTlbAsid(asid); return;                          // ASIDE1
-      case 3: case 7: cpu.flushTlbVa(vaLo, vaHi, undefined, op2 === 7); return; // VAAE1, VAALE1
+      case 3: case 7: cpu.flushTlbVa(vaLo, vaHi, undefined); return;       // VAAE1, VAALE1
       default: cpu.undefined();
     }
   }
