@@ -3,6 +3,7 @@
 
 import type { Cpu } from '../Cpu';
 import { out, ror64, ror32 } from '../int64';
+import { add32, add64 } from './addWithCarry';
 
 /** ConditionHolds() of the Arm ARM for a 4-bit condition code. */
 export function condHolds(cpu: Cpu, cond: number): boolean {
@@ -18,37 +19,6 @@ export function condHolds(cpu: Cpu, cond: number): boolean {
     default: return true; // AL and NV
   }
   return (cond & 1) !== 0 ? !r : r;
-}
-
-/** Adds two 64-bit values (halves) plus carry; writes the result to register slot `d` and sets NZCV
- *  if `setFlags`. Shared with the register forms. */
-export function addWithCarry64(cpu: Cpu, aLo: number, aHi: number, bLo: number, bHi: number, carry: number, d: number, setFlags: boolean): void {
-  const sLo = (aLo >>> 0) + (bLo >>> 0) + carry;
-  const cLo = sLo > 0xffffffff ? 1 : 0;
-  const sHi = (aHi >>> 0) + (bHi >>> 0) + cLo;
-  const rLo = sLo | 0, rHi = sHi | 0;
-  const r = cpu.r;
-  r[2 * d] = rLo; r[2 * d + 1] = rHi;
-  if (setFlags) {
-    cpu.nf = rHi >>> 31;
-    cpu.zf = (rLo | rHi) === 0 ? 1 : 0;
-    cpu.cf = sHi > 0xffffffff ? 1 : 0;
-    cpu.vf = ((aHi ^ rHi) & (bHi ^ rHi)) >>> 31;
-  }
-}
-
-/** 32-bit AddWithCarry; result zero-extended into slot `d`. */
-export function addWithCarry32(cpu: Cpu, a: number, b: number, carry: number, d: number, setFlags: boolean): void {
-  const s = (a >>> 0) + (b >>> 0) + carry;
-  const res = s | 0;
-  const r = cpu.r;
-  r[2 * d] = res; r[2 * d + 1] = 0;
-  if (setFlags) {
-    cpu.nf = res >>> 31;
-    cpu.zf = res === 0 ? 1 : 0;
-    cpu.cf = s > 0xffffffff ? 1 : 0;
-    cpu.vf = ((a ^ res) & (b ^ res)) >>> 31;
-  }
 }
 
 // DecodeBitMasks results, cached per (sf, N, immr, imms). State: 0 unknown, 1 valid, 3 valid for
@@ -124,11 +94,11 @@ export function execDataProcImm(cpu: Cpu, insn: number): void {
       const n = rn === 31 ? 32 : rn;
       const d = rd === 31 ? (s ? 33 : 32) : rd;
       if (sf) {
-        if (sub) addWithCarry64(cpu, r[2 * n], r[2 * n + 1], ~imm, -1, 1, d, s === 1);
-        else addWithCarry64(cpu, r[2 * n], r[2 * n + 1], imm, 0, 0, d, s === 1);
+        r[2 * d] = sub ? add64(cpu, r[2 * n], r[2 * n + 1], ~imm, -1, 1, s) : add64(cpu, r[2 * n], r[2 * n + 1], imm, 0, 0, s);
+        r[2 * d + 1] = out.hi;
       } else {
-        if (sub) addWithCarry32(cpu, r[2 * n], ~imm, 1, d, s === 1);
-        else addWithCarry32(cpu, r[2 * n], imm, 0, d, s === 1);
+        r[2 * d] = sub ? add32(cpu, r[2 * n], ~imm, 1, s) : add32(cpu, r[2 * n], imm, 0, s);
+        r[2 * d + 1] = 0;
       }
       return;
     }

@@ -10,6 +10,7 @@
 import type { Cpu } from '../Cpu';
 import { out, umul32, smul32, mul64, shl64, lsr64, asr64, ror64, ror32, clz64, rbit32, bswap32, bswap16x2, toBig, toBigSigned, fromBig, TWO32 } from '../int64';
 import { condHolds } from './dataProcImm';
+import { add32, add64 } from './addWithCarry';
 
 /** High half of the last 64-bit result of the local helpers below. */
 let rh = 0;
@@ -39,37 +40,6 @@ export function execDataProcReg(cpu: Cpu, insn: number): void {
     default:
       cpu.undefined();
   }
-}
-
-// ---------- shared arithmetic ----------
-
-/** x + y + c on 32 bits; sets NZCV when `flags` (AddWithCarry). */
-function add32(cpu: Cpu, x: number, y: number, c: number, flags: number): number {
-  const u = (x >>> 0) + (y >>> 0) + c;
-  const res = u | 0;
-  if (flags !== 0) {
-    cpu.nf = res >>> 31;
-    cpu.zf = res === 0 ? 1 : 0;
-    cpu.cf = u > 0xffffffff ? 1 : 0;
-    cpu.vf = ((x ^ res) & (y ^ res)) >>> 31;
-  }
-  return res;
-}
-
-/** x + y + c on 64 bits (halves); returns the low half, high half in `rh`; sets NZCV when `flags`. */
-function add64(cpu: Cpu, xlo: number, xhi: number, ylo: number, yhi: number, c: number, flags: number): number {
-  const ul = (xlo >>> 0) + (ylo >>> 0) + c;
-  const lo = ul | 0;
-  const uh = (xhi >>> 0) + (yhi >>> 0) + (ul > 0xffffffff ? 1 : 0);
-  const hi = uh | 0;
-  if (flags !== 0) {
-    cpu.nf = hi >>> 31;
-    cpu.zf = (lo | hi) === 0 ? 1 : 0;
-    cpu.cf = uh > 0xffffffff ? 1 : 0;
-    cpu.vf = ((xhi ^ hi) & (yhi ^ hi)) >>> 31;
-  }
-  rh = hi;
-  return lo;
 }
 
 // ---------- logical (shifted register) ----------
@@ -175,7 +145,7 @@ function addSubShifted(cpu: Cpu, insn: number): void {
   const lo = sub !== 0 ? add64(cpu, r[2 * rn], r[2 * rn + 1], ~mlo, ~mhi, 1, s)
     : add64(cpu, r[2 * rn], r[2 * rn + 1], mlo, mhi, 0, s);
   r[2 * d] = lo;
-  r[2 * d + 1] = rh;
+  r[2 * d + 1] = out.hi;
 }
 
 // ---------- add/subtract (extended register) ----------
@@ -225,7 +195,7 @@ function addSubExtended(cpu: Cpu, insn: number): void {
   const lo = sub !== 0 ? add64(cpu, r[2 * n], r[2 * n + 1], ~mlo, ~mhi, 1, s)
     : add64(cpu, r[2 * n], r[2 * n + 1], mlo, mhi, 0, s);
   r[2 * d] = lo;
-  r[2 * d + 1] = rh;
+  r[2 * d + 1] = out.hi;
 }
 
 // ---------- add/subtract with carry ----------
@@ -246,7 +216,7 @@ function addSubCarry(cpu: Cpu, insn: number): void {
   let mlo = r[2 * rm], mhi = r[2 * rm + 1];
   if (sub !== 0) { mlo = ~mlo; mhi = ~mhi; }
   r[2 * d] = add64(cpu, r[2 * rn], r[2 * rn + 1], mlo, mhi, c, s);
-  r[2 * d + 1] = rh;
+  r[2 * d + 1] = out.hi;
 }
 
 // ---------- conditional compare ----------
@@ -490,8 +460,8 @@ function dataProc3(cpu: Cpu, insn: number): void {
       let lo = umulh(alo, ahi, blo, bhi), hi = rh;
       if (op31 === 2) {
         // signed high half = unsigned high half - (a < 0 ? b : 0) - (b < 0 ? a : 0)  (mod 2^64)
-        if (ahi < 0) { lo = add64(cpu, lo, hi, ~blo, ~bhi, 1, 0); hi = rh; }
-        if (bhi < 0) { lo = add64(cpu, lo, hi, ~alo, ~ahi, 1, 0); hi = rh; }
+        if (ahi < 0) { lo = add64(cpu, lo, hi, ~blo, ~bhi, 1, 0); hi = out.hi; }
+        if (bhi < 0) { lo = add64(cpu, lo, hi, ~alo, ~ahi, 1, 0); hi = out.hi; }
       }
       r[2 * d] = lo;
       r[2 * d + 1] = hi;
@@ -501,7 +471,7 @@ function dataProc3(cpu: Cpu, insn: number): void {
   }
   const alo = r[2 * ra], ahi = r[2 * ra + 1];
   r[2 * d] = o0 === 0 ? add64(cpu, alo, ahi, plo, phi, 0, 0) : add64(cpu, alo, ahi, ~plo, ~phi, 1, 0);
-  r[2 * d + 1] = rh;
+  r[2 * d + 1] = out.hi;
 }
 
 /** High 64 bits of the unsigned 128-bit product of two 64-bit values; low half returned, high in `rh`. */
