@@ -69,11 +69,9 @@ export class EmulatorTarget implements DebugTarget {
     this.program.sourceRoot = config.cwd;
     const bytes = new Uint8Array(fs.readFileSync(config.program));
     this.image = readImage(bytes, path.basename(config.program), config.format);
-    if (this.image.format === 'elf') {
-      this.program.addElf(bytes, config.program, 0n);
-      for (const w of this.program.addDwarfOf(bytes, config.program, 0n)) this.onLog(`debug information: ${w}\n`);
-    }
-    for (const s of config.symbols) this.program.addElfFile(s.path, s.offset);
+    const warn = (ws: string[]) => { for (const w of ws) this.onLog(`debug information: ${w}\n`); };
+    if (this.image.format === 'elf') warn(this.program.addElf(bytes, config.program, 0n));
+    for (const s of config.symbols) warn(this.program.addElfFile(s.path, s.offset));
     this.createBoard();
   }
 
@@ -254,16 +252,21 @@ export class EmulatorTarget implements DebugTarget {
     return { exited: { code: st.code, reason } };
   }
 
-  private stepInstruction(): ResumeResult {
+  private async stepInstruction(): Promise<ResumeResult> {
     const cpu = this.cpu;
     this.pendingStop = undefined;
     cpu.resumeFromBreakpoint();
-    if (cpu.waitingForInterrupt) {
-      // A step in WFI completes when the next interrupt arrives (or after the idle poll).
+    this.runner.clearPause();
+    // In WFI the step lasts until the core wakes: guest time runs on as in a continue until the
+    // interrupt is taken (the step then stops at the vector). A pause ends the wait.
+    for (;;) {
+      const why = cpu.run(1);
+      if (why === 'stop') continue; // a stop request left by a pause that found the runner idle
       this.board.poll();
+      if (why !== 'wfi' || this.board.exitStatus) break;
+      if (this.runner.pausePending || this.terminated) return { stopped: { kind: 'pause', description: `Paused in WFI at ${hex(cpu.getPC())}` } };
+      await this.runner.idleUntilNextEvent();
     }
-    cpu.run(1);
-    this.board.poll();
     if (this.board.exitStatus) return this.handleExit();
     if (this.pendingStop) { const s = this.pendingStop; this.pendingStop = undefined; return { stopped: s }; }
     return { stopped: { kind: 'step', description: 'Stepped one instruction' } };
@@ -313,13 +316,8 @@ export class EmulatorTarget implements DebugTarget {
     // stack below the caller's frame), else the link register.
     const cpu = this.cpu;
     const sp = cpu.getSP();
-    const dwarf = this.program.dwarf.find(d => d.provider.unwind);
-    let ret: bigint | undefined;
-    if (dwarf?.provider.unwind) {
-      const caller = dwarf.provider.unwind(cpu.getPC() - dwarf.offset, n => n === 31 ? cpu.getSP() : cpu.getX(n), a => this.read64(a), false);
-      if (caller) ret = caller.pc;
-    }
-    if (ret === undefined) ret = cpu.getX(30);
+    const caller = this.program.unwind(cpu.getPC(), n => n === 31 ? cpu.getSP() : cpu.getX(n), a => this.read64(a), false);
+    const ret = caller?.pc ?? cpu.getX(30);
     return this.runToReturn(ret, sp + 1n);
   }
 
@@ -334,7 +332,7 @@ export class EmulatorTarget implements DebugTarget {
     if (!start) return over ? this.stepInstructionOver() : this.stepInstruction();
     // Step instructions until the source line changes (stepping over calls for `next`).
     for (let i = 0; i < 100000; i++) {
-      const res = over ? await this.stepInstructionOver() : this.stepInstruction();
+      const res = over ? await this.stepInstructionOver() : await this.stepInstruction();
       if ('exited' in res || res.stopped.kind !== 'step') return res;
       const here = this.program.lineAt(this.cpu.getPC());
       if (!here) { if (over) continue; return { stopped: { kind: 'step', description: 'Stepped into code without line information' } }; }

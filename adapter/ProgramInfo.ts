@@ -1,6 +1,8 @@
-// What the debugger knows about the program: symbols from the ELF files (the program and the
-// extra `symbols` files, each at its load offset) and, where present, their DWARF line tables
-// and call-frame information.
+// What the debugger knows about the program: the symbol files loaded so far (the program's own ELF,
+// the launch configuration's `symbols`, and files added from the console with add-symbol-file),
+// each at its load offset, with their symbols and, where present, DWARF line tables, subprograms
+// and call-frame information. The same file may be loaded at several offsets, as firmware that
+// relocates itself (U-Boot) runs the same code at its link address and then at its copy.
 
 import * as fs from 'fs';
 import * as path from 'path';
@@ -9,68 +11,103 @@ import { loadDebugInfo } from './debuginfo';
 
 export interface SourceLocation { path: string; line: number; column?: number; }
 
-/** The DWARF side of one ELF file (filled in by the debug-information reader when present). */
+/** The DWARF side of one ELF file (filled in by the debug-information reader when present).
+ *  Addresses are run-time addresses: the reader applies the file's load offset itself. */
 export interface DwarfProvider {
   lineAt(address: bigint): SourceLocation | undefined;
   addressesForLine(path: string, line: number): bigint[];
-  /** The caller's x29, x30 (its PC is the return address), SP; undefined when there is no CFI.
+  /** The caller's x29, x30 (its PC is the return address), SP; undefined when no CFI covers pc.
    *  `isReturnAddress`: pc is a caller frame's return address (rules are looked up at pc - 1). */
   unwind?(pc: bigint, reg: (n: number) => bigint, read64: (addr: bigint) => bigint | undefined, isReturnAddress: boolean): { pc: bigint; sp: bigint; fp: bigint; lr: bigint } | undefined;
   functionAt?(address: bigint): string | undefined;
 }
 
-interface Sym { name: string; address: bigint; size: bigint; }
+interface Sym { name: string; address: bigint; size: bigint; global: boolean; }
+
+/** One loaded symbol file, as `info files` lists it. */
+export interface SymbolFile {
+  path: string;
+  offset: bigint;
+  /** Link address of .text (the address GDB's add-symbol-file takes), if the file has one. */
+  textAddress?: bigint;
+  symbols: Sym[];
+  dwarf?: DwarfProvider;
+}
 
 export class ProgramInfo {
+  readonly files: SymbolFile[] = [];
   private byAddress: Sym[] = [];
-  private byName = new Map<string, bigint>();
-  readonly dwarf: { provider: DwarfProvider; offset: bigint }[] = [];
+  private byName = new Map<string, bigint[]>();
   /** Relative source paths in DWARF (built with -ffile-prefix-map) are resolved against this. */
   sourceRoot = process.cwd();
+  private resolvedPaths = new Map<string, string>();
+  /** Counts changes to the loaded files: breakpoints are resolved again when it moves. */
+  generation = 0;
 
-  /** Adds an ELF file's symbols (functions and objects) at `offset`. */
-  addElf(bytes: Uint8Array, name: string, offset = 0n): void {
+  /** Adds an ELF file's symbols and debug information at `offset`; returns warnings about
+   *  unusable debug sections (the symbols still work). */
+  addElf(bytes: Uint8Array, name: string, offset = 0n): string[] {
     const elf = parseElf(bytes, name);
-    for (const s of elf.symbols) this.addSymbol(s, offset);
-    this.byAddress.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-  }
-
-  addElfFile(path: string, offset = 0n): Uint8Array {
-    const bytes = new Uint8Array(fs.readFileSync(path));
-    this.addElf(bytes, path, offset);
-    this.addDwarfOf(bytes, path, offset);
-    return bytes;
-  }
-
-  /** Adds the DWARF line table, subprograms and CFI of an ELF file, if it has them. Returns
-   *  warnings about unusable sections (the symbols still work). */
-  addDwarfOf(bytes: Uint8Array, name: string, offset = 0n): string[] {
+    const text = elf.sections.find(s => s.name === '.text');
+    const file: SymbolFile = { path: name, offset, textAddress: text?.addr, symbols: [] };
+    for (const s of elf.symbols) {
+      if (s.type !== 'func' && s.type !== 'object' && s.type !== 'notype') continue;
+      if (s.name === '' || s.name.startsWith('$')) continue; // mapping symbols ($x, $d)
+      file.symbols.push(symbolAt(s, offset));
+    }
     const di = loadDebugInfo(bytes, offset, name);
-    if (!di.hasDwarf && !di.frames) return di.warnings;
-    // The reader applies the load offset itself: addresses here are run-time addresses.
-    this.addDwarf({
-      lineAt: a => { const l = di.sourceLocation(a); return l ? { path: l.file, line: l.line, column: l.column || undefined } : undefined; },
-      addressesForLine: (p, line) => di.breakpointAddresses(p, line)?.addresses ?? [],
-      unwind: (pc, reg, read64, isReturnAddress) => {
-        const r = di.unwind(pc, reg, read64, { isReturnAddress });
-        return r.kind === 'caller' ? { pc: r.pc, sp: r.sp, fp: r.x29, lr: r.x30 } : undefined;
-      },
-      functionAt: a => { const f = di.functionAt(a); return f?.source === 'dwarf' ? f.name : undefined; },
-    }, 0n);
+    if (di.hasDwarf || di.frames) {
+      file.dwarf = {
+        lineAt: a => { const l = di.sourceLocation(a); return l ? { path: l.file, line: l.line, column: l.column || undefined } : undefined; },
+        addressesForLine: (p, line) => di.breakpointAddresses(p, line)?.addresses ?? [],
+        unwind: (pc, reg, read64, isReturnAddress) => {
+          const r = di.unwind(pc, reg, read64, { isReturnAddress });
+          return r.kind === 'caller' ? { pc: r.pc, sp: r.sp, fp: r.x29, lr: r.x30 } : undefined;
+        },
+        functionAt: a => { const f = di.functionAt(a); return f?.source === 'dwarf' ? f.name : undefined; },
+      };
+    }
+    this.files.push(file);
+    this.reindex();
     return di.warnings;
   }
 
-  addDwarf(provider: DwarfProvider, offset: bigint): void { this.dwarf.push({ provider, offset }); }
-
-  private addSymbol(s: ElfSymbol, offset: bigint): void {
-    if (s.type !== 'func' && s.type !== 'object' && s.type !== 'notype') return;
-    if (s.name.startsWith('$')) return; // mapping symbols ($x, $d)
-    const address = BigInt.asUintN(64, s.value + offset);
-    this.byAddress.push({ name: s.name, address, size: BigInt(s.size) });
-    if (!this.byName.has(s.name) || s.global) this.byName.set(s.name, address);
+  addElfFile(file: string, offset = 0n): string[] {
+    return this.addElf(new Uint8Array(fs.readFileSync(file)), file, offset);
   }
 
-  addressOf(name: string): bigint | undefined { return this.byName.get(name); }
+  /** Removes every copy of a symbol file (all offsets, or just `offset`); returns how many. */
+  removeFile(file: string, offset?: bigint): number {
+    const before = this.files.length;
+    for (let i = this.files.length - 1; i >= 0; i--) {
+      if (this.files[i].path === file && (offset === undefined || this.files[i].offset === offset)) this.files.splice(i, 1);
+    }
+    if (this.files.length !== before) this.reindex();
+    return before - this.files.length;
+  }
+
+  private reindex(): void {
+    this.generation++;
+    this.byAddress = this.files.flatMap(f => f.symbols).sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    this.byName.clear();
+    for (const f of this.files) {
+      for (const s of f.symbols) {
+        const list = this.byName.get(s.name);
+        if (!list) this.byName.set(s.name, [s.address]);
+        else if (!list.includes(s.address)) {
+          // The first address stands for the name in expressions: a global definition wins.
+          if (s.global) list.unshift(s.address); else list.push(s.address);
+        }
+      }
+    }
+  }
+
+  /** The address a name stands for in expressions. */
+  addressOf(name: string): bigint | undefined { return this.byName.get(name)?.[0]; }
+
+  /** Every address a name has: static functions of the same name in several files, and the
+   *  copies of a file loaded at several offsets. */
+  addressesOf(name: string): bigint[] { return this.byName.get(name) ?? []; }
 
   /** The symbol containing (or, for unsized symbols, preceding) an address, as objdump shows it. */
   symbolAt(address: bigint): { name: string; offset: bigint } | undefined {
@@ -81,7 +118,6 @@ export class ProgramInfo {
       if (a[mid].address <= address) { best = mid; lo = mid + 1; } else hi = mid - 1;
     }
     if (best < 0) return undefined;
-    // Prefer a sized symbol that covers the address among those at the same start.
     const s = a[best];
     if (s.size > 0n && address >= s.address + s.size) return undefined;
     return { name: s.name, offset: address - s.address };
@@ -92,27 +128,81 @@ export class ProgramInfo {
     return s ? (s.offset === 0n ? s.name : `${s.name}+0x${s.offset.toString(16)}`) : undefined;
   }
 
-  lineAt(address: bigint): SourceLocation | undefined {
-    for (const d of this.dwarf) {
-      const l = d.provider.lineAt(address - d.offset);
-      if (l) return path.isAbsolute(l.path) ? l : { ...l, path: path.resolve(this.sourceRoot, l.path) };
+  /** The symbol file whose symbols cover an address (for `info symbol`). */
+  fileAt(address: bigint): SymbolFile | undefined {
+    for (const f of this.files) {
+      for (const s of f.symbols) if (address >= s.address && address < s.address + (s.size || 1n)) return f;
     }
     return undefined;
   }
 
-  addressesForLine(path: string, line: number): bigint[] {
+  lineAt(address: bigint): SourceLocation | undefined {
+    for (const f of this.files) {
+      const l = f.dwarf?.lineAt(address);
+      if (l) return { ...l, path: this.sourcePath(l.path) };
+    }
+    return undefined;
+  }
+
+  /** Where a DWARF path is on this machine. Relative paths are taken from the source root (the
+   *  launch's cwd). When that file does not exist, as with a build whose prefix map made the
+   *  compilation directory relative (U-Boot's `debian/build/qemu_arm64` + `common/board_r.c`) or
+   *  a build made on another machine, the longest trailing part of the path that exists under the
+   *  source root is used, as GDB finds such files through its source path. */
+  sourcePath(p: string): string {
+    const known = this.resolvedPaths.get(p);
+    if (known !== undefined) return known;
+    let out = path.isAbsolute(p) ? p : path.resolve(this.sourceRoot, p);
+    if (!fs.existsSync(out)) {
+      const parts = p.split(/[\\/]+/).filter(s => s !== '' && s !== '.');
+      for (let i = 1; i < parts.length; i++) {
+        const candidate = path.join(this.sourceRoot, ...parts.slice(i));
+        if (fs.existsSync(candidate)) { out = candidate; break; }
+      }
+    }
+    this.resolvedPaths.set(p, out);
+    return out;
+  }
+
+  addressesForLine(file: string, line: number): bigint[] {
     const out: bigint[] = [];
-    for (const d of this.dwarf) for (const a of d.provider.addressesForLine(path, line)) out.push(a + d.offset);
+    // The client sends the path it found (under the source root); the DWARF may name the file by
+    // another prefix, so the part under the source root is tried as a trailing part too.
+    const rel = path.relative(this.sourceRoot, file);
+    const queries = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? [file, rel] : [file];
+    for (const f of this.files) {
+      if (!f.dwarf) continue;
+      for (const q of queries) {
+        const found = f.dwarf.addressesForLine(q, line);
+        if (found.length === 0) continue;
+        for (const a of found) if (!out.includes(a)) out.push(a);
+        break;
+      }
+    }
     return out;
   }
 
   functionAt(address: bigint): string | undefined {
-    for (const d of this.dwarf) {
-      const f = d.provider.functionAt?.(address - d.offset);
-      if (f) return f;
+    for (const f of this.files) {
+      const name = f.dwarf?.functionAt?.(address);
+      if (name) return name;
     }
     return this.symbolAt(address)?.name;
   }
 
+  /** The caller of the frame at pc, from the call-frame information of whichever file covers
+   *  pc; undefined when none does. */
+  unwind(pc: bigint, reg: (n: number) => bigint, read64: (addr: bigint) => bigint | undefined, isReturnAddress: boolean): { pc: bigint; sp: bigint; fp: bigint; lr: bigint } | undefined {
+    for (const f of this.files) {
+      const c = f.dwarf?.unwind?.(pc, reg, read64, isReturnAddress);
+      if (c) return c;
+    }
+    return undefined;
+  }
+
   get symbolCount(): number { return this.byAddress.length; }
+}
+
+function symbolAt(s: ElfSymbol, offset: bigint): Sym {
+  return { name: s.name, address: BigInt.asUintN(64, s.value + offset), size: BigInt(s.size), global: s.global };
 }

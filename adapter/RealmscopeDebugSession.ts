@@ -4,7 +4,7 @@
 import * as path from 'path';
 import {
   LoggingDebugSession, InitializedEvent, StoppedEvent, TerminatedEvent, ExitedEvent, OutputEvent, Thread, StackFrame, Scope,
-  Source, Handles, InvalidatedEvent,
+  Source, Handles, InvalidatedEvent, BreakpointEvent,
 } from '@vscode/debugadapter';
 import { DebugProtocol } from '@vscode/debugprotocol';
 import { EmulatorTarget, EXCEPTION_FILTERS } from './EmulatorTarget';
@@ -40,6 +40,9 @@ export class RealmscopeDebugSession extends LoggingDebugSession {
   private running = false;
   private sourceBps = new Map<string, BreakpointRequest[]>();
   private functionBps: BreakpointRequest[] = [];
+  /** The client's breakpoints as it set them, kept to resolve them again when symbols change. */
+  private sourceBpArgs = new Map<string, { id: number; bp: DebugProtocol.SourceBreakpoint }[]>();
+  private functionBpArgs: { id: number; bp: DebugProtocol.FunctionBreakpoint }[] = [];
   private instructionBps: BreakpointRequest[] = [];
   private nextBpId = 1;
   private clientCanRunInTerminal = false;
@@ -128,10 +131,24 @@ export class RealmscopeDebugSession extends LoggingDebugSession {
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     const file = args.source.path ?? args.source.name ?? '';
+    this.sourceBpArgs.set(file, (args.breakpoints ?? []).map(bp => ({ id: this.nextBpId++, bp })));
+    response.body = { breakpoints: this.resolveSourceBreakpoints(file) };
+    this.pushBreakpoints();
+    this.sendResponse(response);
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    this.functionBpArgs = args.breakpoints.map(bp => ({ id: this.nextBpId++, bp }));
+    response.body = { breakpoints: this.resolveFunctionBreakpoints() };
+    this.pushBreakpoints();
+    this.sendResponse(response);
+  }
+
+  /** Source breakpoints of one file, resolved against the symbol files loaded now. */
+  private resolveSourceBreakpoints(file: string): DebugProtocol.Breakpoint[] {
     const out: DebugProtocol.Breakpoint[] = [];
     const reqs: BreakpointRequest[] = [];
-    for (const b of args.breakpoints ?? []) {
-      const id = this.nextBpId++;
+    for (const { id, bp: b } of this.sourceBpArgs.get(file) ?? []) {
       const addrs = this.launched ? this.target.program.addressesForLine(file, b.line) : [];
       if (addrs.length === 0) {
         out.push({ id, verified: false, line: b.line, message: this.launched ? `no code at ${path.basename(file)}:${b.line} (no line information for this file in the program's DWARF)` : 'not launched yet' });
@@ -142,26 +159,35 @@ export class RealmscopeDebugSession extends LoggingDebugSession {
       out.push({ id, verified: true, line: loc?.line ?? b.line, instructionReference: hex(addrs[0]) });
     }
     this.sourceBps.set(file, reqs);
-    this.pushBreakpoints();
-    response.body = { breakpoints: out };
-    this.sendResponse(response);
+    return out;
   }
 
-  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+  /** Function breakpoints, resolved against the symbol files loaded now: a name stops at every
+   *  address it has (each copy of a relocated program, each static function of that name). */
+  private resolveFunctionBreakpoints(): DebugProtocol.Breakpoint[] {
     const out: DebugProtocol.Breakpoint[] = [];
     this.functionBps = [];
-    for (const b of args.breakpoints) {
-      const id = this.nextBpId++;
-      let address = this.launched ? this.target.program.addressOf(b.name) : undefined;
-      if (address === undefined && this.launched) { try { address = this.target.evaluate(b.name); } catch { /* not an expression */ } }
-      if (address === undefined) { out.push({ id, verified: false, message: `no function or address "${b.name}" in the program's symbols` }); continue; }
-      this.functionBps.push({ id, address, condition: b.condition, hitCondition: b.hitCondition, kind: 'function' });
-      const loc = this.target.program.lineAt(address);
-      out.push({ id, verified: true, instructionReference: hex(address), line: loc?.line, source: loc ? new Source(path.basename(loc.path), loc.path) : undefined });
+    for (const { id, bp: b } of this.functionBpArgs) {
+      let addrs = this.launched ? this.target.program.addressesOf(b.name) : [];
+      if (addrs.length === 0 && this.launched) { try { addrs = [this.target.evaluate(b.name)]; } catch { /* not an expression */ } }
+      if (addrs.length === 0) { out.push({ id, verified: false, message: `no function or address "${b.name}" in the program's symbols` }); continue; }
+      for (const address of addrs) this.functionBps.push({ id, address, condition: b.condition, hitCondition: b.hitCondition, kind: 'function' });
+      const loc = this.target.program.lineAt(addrs[0]);
+      out.push({
+        id, verified: true, instructionReference: hex(addrs[0]), line: loc?.line, source: loc ? new Source(path.basename(loc.path), loc.path) : undefined,
+        message: addrs.length > 1 ? `${addrs.length} locations: ${addrs.map(a => hex(a)).join(', ')}` : undefined,
+      });
     }
+    return out;
+  }
+
+  /** After the symbol files changed (add-symbol-file): resolve every breakpoint again and tell
+   *  the client what moved. */
+  private symbolsChanged(): void {
+    const changed: DebugProtocol.Breakpoint[] = [...this.resolveFunctionBreakpoints()];
+    for (const file of this.sourceBpArgs.keys()) changed.push(...this.resolveSourceBreakpoints(file));
     this.pushBreakpoints();
-    response.body = { breakpoints: out };
-    this.sendResponse(response);
+    for (const bp of changed) this.sendEvent(new BreakpointEvent('changed', bp));
   }
 
   protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
@@ -451,7 +477,9 @@ export class RealmscopeDebugSession extends LoggingDebugSession {
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     try {
       if (args.context === 'repl') {
+        const generation = this.target.program.generation;
         const text = runConsoleCommand(this.target, args.expression);
+        if (this.target.program.generation !== generation) this.symbolsChanged();
         if (text !== undefined) { response.body = { result: text, variablesReference: 0 }; this.sendResponse(response); return; }
       }
       const v = this.target.evaluate(args.expression);

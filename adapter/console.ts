@@ -1,11 +1,14 @@
 // Debug-console commands that firmware engineers know from QEMU's monitor and GDB:
-//   info registers | info tlb | info mem | translate VA | x/NFU ADDR | p EXPR | help
+//   info registers | info tlb | info mem | translate VA | x/NFU ADDR | p EXPR
+//   add-symbol-file | remove-symbol-file | info files | info symbol ADDR | help
 // Anything else is evaluated as an expression by the caller.
 
+import * as fs from 'fs';
+import * as path from 'path';
 import type { EmulatorTarget } from './EmulatorTarget';
 import { hex, describeException } from './describe';
 import { coalescedRanges } from './pageTables';
-import { disassemble } from '../emulator';
+import { disassemble, parseElf } from '../emulator';
 
 const HELP = `Realmscope console commands:
   info registers        general registers, PSTATE and the main system registers
@@ -13,6 +16,14 @@ const HELP = `Realmscope console commands:
   translate VA          the stage-1 walk of VA with every descriptor read
   x/NFU ADDR            examine memory: N units of U (b, h, w, g) in format F (x, d, u, i for instructions); ADDR may be p:0x... (physical)
   p EXPR                evaluate an expression (registers, symbols, *(uint32_t*)ADDR, + - * / & | ^ << >> ...)
+  add-symbol-file FILE [ADDR] [-o OFFSET]
+                        load an ELF's symbols and DWARF with .text at ADDR (the whole file moves by
+                        ADDR - its .text link address) or moved by OFFSET; e.g. for U-Boot after
+                        relocation: add-symbol-file u-boot $x0 at relocate_code, or -o gd->reloc_off
+  remove-symbol-file FILE | -a ADDR
+                        unload a symbol file (every copy), or the one whose symbols cover ADDR
+  info files            the loaded symbol files and their offsets
+  info symbol ADDR      the symbol at ADDR and the file it comes from
 Any other text is evaluated as an expression.`;
 
 /** Runs a console command; returns its output, or undefined if `text` is not a command. */
@@ -35,6 +46,13 @@ export function runConsoleCommand(target: EmulatorTarget, text: string): string 
     if (/[^xduicbhwg]/.test(letters)) throw new Error(`x/: unknown format or unit in "${letters}" (formats x d u i c, units b h w g)`);
     return examine(target, Number(m[1] || 1), fmt, unit, m[3]);
   }
+  m = /^add-symbol-file\s+(.+)$/.exec(t);
+  if (m) return addSymbolFile(target, words(m[1]));
+  m = /^remove-symbol-file\s+(.+)$/.exec(t);
+  if (m) return removeSymbolFile(target, words(m[1]));
+  if (t === 'info files' || t === 'info symbol-files') return infoFiles(target);
+  m = /^info\s+symbol\s+(.+)$/.exec(t);
+  if (m) return infoSymbol(target, target.evaluate(m[1]));
   m = /^(?:p|print)\s+(.+)$/.exec(t);
   if (m) { const v = target.evaluate(m[1]); return `${hex(v)} (${BigInt.asIntN(64, v)})`; }
   return undefined;
@@ -99,4 +117,85 @@ function examine(target: EmulatorTarget, count: number, fmt: string, unit: strin
     if (cells[cells.length - 1] === '<unreadable>') break;
   }
   return lines.join('\n');
+}
+
+/** Splits a command line into words; "double quotes" keep spaces in a path. */
+function words(text: string): string[] {
+  const out: string[] = [];
+  const re = /"([^"]*)"|(\S+)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push(m[1] ?? m[2]);
+  return out;
+}
+
+function symbolFilePath(target: EmulatorTarget, file: string): string {
+  return path.resolve(target.program.sourceRoot, file);
+}
+
+/** GDB's add-symbol-file FILE [TEXTADDR] [-o OFFSET]. GDB moves only the sections it is told
+ *  about; here the whole file moves by one offset, as firmware that copies itself (U-Boot's
+ *  relocate_code) moves all of it. */
+function addSymbolFile(target: EmulatorTarget, args: string[]): string {
+  const [file, ...rest] = args;
+  const usage = 'usage: add-symbol-file FILE [ADDR] [-o OFFSET]';
+  if (!file) throw new Error(usage);
+  const p = symbolFilePath(target, file);
+  if (!fs.existsSync(p) || !fs.statSync(p).isFile()) throw new Error(`add-symbol-file: no such file: ${p}`);
+  let offset: bigint | undefined, textAddr: string | undefined;
+  const addr: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '-o') {
+      if (rest[i + 1] === undefined) throw new Error(`add-symbol-file: -o needs an offset; ${usage}`);
+      offset = BigInt.asUintN(64, target.evaluate(rest[++i]));
+    } else if (rest[i] === '-readnow' || rest[i] === '-readnever') {
+      // GDB's reading strategy: symbols are always read at once here.
+    } else if (rest[i].startsWith('-')) {
+      throw new Error(`add-symbol-file: option ${rest[i]} is not supported; ${usage}`);
+    } else addr.push(rest[i]);
+  }
+  if (addr.length > 0) textAddr = addr.join(' ');
+  const bytes = new Uint8Array(fs.readFileSync(p));
+  if (textAddr !== undefined) {
+    const text = parseElf(bytes, p).sections.find(sec => sec.name === '.text');
+    if (!text) throw new Error(`add-symbol-file: ${p} has no .text section; give -o OFFSET instead`);
+    offset = BigInt.asUintN(64, (offset ?? 0n) + target.evaluate(textAddr) - text.addr);
+  }
+  offset ??= 0n;
+  if (target.program.files.some(f => f.path === p && f.offset === offset)) return `${p} is already loaded at offset ${hex(offset)}`;
+  const warnings = target.program.addElf(bytes, p, offset);
+  const f = target.program.files[target.program.files.length - 1];
+  const what = `${f.symbols.length} symbols, ${f.dwarf ? 'DWARF line tables and call frames' : 'no DWARF'}`;
+  return [
+    `add symbol table from file "${p}"${f.textAddress !== undefined ? ` at .text_addr = ${hex(BigInt.asUintN(64, f.textAddress + offset))}` : ''} (offset ${hex(offset)}): ${what}`,
+    ...warnings.map(w => `warning: ${w}`),
+  ].join('\n');
+}
+
+function removeSymbolFile(target: EmulatorTarget, args: string[]): string {
+  if (args[0] === '-a') {
+    if (args.length < 2) throw new Error('usage: remove-symbol-file -a ADDR');
+    const a = target.evaluate(args.slice(1).join(' '));
+    const f = target.program.fileAt(a);
+    if (!f) throw new Error(`remove-symbol-file: no symbol file covers ${hex(a)}`);
+    target.program.removeFile(f.path, f.offset);
+    return `removed "${f.path}" (offset ${hex(f.offset)})`;
+  }
+  if (args.length !== 1) throw new Error('usage: remove-symbol-file FILE | -a ADDR');
+  const p = symbolFilePath(target, args[0]);
+  const n = target.program.removeFile(p);
+  if (n === 0) throw new Error(`remove-symbol-file: "${p}" is not loaded (see info files)`);
+  return `removed "${p}"${n > 1 ? ` (${n} copies)` : ''}`;
+}
+
+function infoFiles(target: EmulatorTarget): string {
+  const files = target.program.files;
+  if (files.length === 0) return 'no symbol files (the program is not an ELF; use add-symbol-file or the "symbols" launch attribute)';
+  return files.map(f => `${f.path}: offset ${hex(f.offset)}${f.textAddress !== undefined ? `, .text at ${hex(BigInt.asUintN(64, f.textAddress + f.offset))}` : ''}, ` +
+    `${f.symbols.length} symbols${f.dwarf ? ', DWARF' : ''}`).join('\n');
+}
+
+function infoSymbol(target: EmulatorTarget, a: bigint): string {
+  const s = target.program.symbolAt(a);
+  if (!s) return `No symbol matches ${hex(a)}.`;
+  const f = target.program.fileAt(a);
+  return `${s.name}${s.offset ? ` + ${s.offset}` : ''}${f ? ` in ${f.path}${f.offset ? ` (offset ${hex(f.offset)})` : ''}` : ''}`;
 }

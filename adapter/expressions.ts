@@ -98,6 +98,12 @@ export function evaluateExpression(src: string, ctx: EvalContext): bigint {
     if (t.t === 'id') {
       p++;
       const name = t.v;
+      // GDB's $x0, $pc, $sp: a register, never a symbol.
+      if (name.startsWith('$')) {
+        const r = ctx.register(name.slice(1).toLowerCase());
+        if (r === undefined) throw new ExpressionError(`unknown register '${name}'`);
+        return r & M64;
+      }
       const reg = ctx.register(name.toLowerCase());
       if (reg !== undefined) return reg & M64;
       const sym = ctx.symbol(name);

@@ -43,7 +43,6 @@ export function unwindStack(cpu: Cpu, program: ProgramInfo, max = 64): Frame[] {
   let exceptionShown = false;
   /** Whether pc is a return address (a caller frame), not where execution stopped. */
   let pcIsReturn = false;
-  const dwarf = program.dwarf.find(d => d.provider.unwind);
   const seen = new Set<string>();
   for (let depth = 0; depth < max; depth++) {
     if (inVectors(pc) && !exceptionShown) {
@@ -70,10 +69,8 @@ export function unwindStack(cpu: Cpu, program: ProgramInfo, max = 64): Frame[] {
     if (seen.has(key)) break;
     seen.add(key);
     // DWARF CFI first.
-    if (dwarf?.provider.unwind) {
-      const c = dwarf.provider.unwind(pc - dwarf.offset, n => n === 31 ? sp : n === 29 ? fp : n === 30 ? lr : cpu.getX(n), a => read64(cpu, a), pcIsReturn);
-      if (c && c.pc !== 0n) { pc = c.pc; sp = c.sp; fp = c.fp; lr = c.lr; pcIsReturn = true; continue; }
-    }
+    const c = program.unwind(pc, n => n === 31 ? sp : n === 29 ? fp : n === 30 ? lr : cpu.getX(n), a => read64(cpu, a), pcIsReturn);
+    if (c && c.pc !== 0n) { pc = c.pc; sp = c.sp; fp = c.fp; lr = c.lr; pcIsReturn = true; continue; }
     // Frame records: a leaf (or a function before its prologue) returns through x30.
     const recordRet = fp !== 0n ? read64(cpu, fp + 8n) : undefined;
     if (depth === 0 && lr !== 0n && lr !== recordRet && lr !== pc && isCall(cpu, lr)) { pc = lr; lr = 0n; pcIsReturn = true; continue; }

@@ -52,15 +52,22 @@ export class Runner {
       if (board.exitStatus) return result('exit');
       if (why === 'breakpoint' || why === 'watchpoint' || why === 'exception') return result(why);
       if (why === 'stop') { if (this.pauseRequested) return result('paused'); continue; }
-      if (why === 'wfi') {
-        const ms = board.msUntilNextEvent();
-        if (ms > 0) await this.idle(Math.min(ms, 50));
-        board.poll();
-        continue;
-      }
+      if (why === 'wfi') { await this.idleUntilNextEvent(); continue; }
       // Let I/O callbacks run now and then without costing much per slice.
       if (++slices % 8 === 0) await new Promise<void>(r => setImmediate(r));
     }
+  }
+
+  /** Whether pause() was called since the last run() or clearPause(). */
+  get pausePending(): boolean { return this.pauseRequested; }
+  clearPause(): void { this.pauseRequested = false; }
+
+  /** While the guest waits in WFI: sleeps until the board's next timed event (at most 50 ms, so
+   *  pause requests and input are seen) or a wake(), then brings the devices up to date. */
+  async idleUntilNextEvent(): Promise<void> {
+    const ms = this.board.msUntilNextEvent();
+    if (ms > 0) await this.idle(Math.min(ms, 50));
+    this.board.poll();
   }
 
   private idle(ms: number): Promise<void> {

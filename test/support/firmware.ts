@@ -6,7 +6,10 @@
 // legitimately differs between two runs: terminal escape sequences, how far a countdown got
 // before the key arrived, and the build-date lines.
 
+import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { spawn, spawnSync } from 'child_process';
 import { VirtBoard } from '../../emulator/board/VirtBoard';
 import { Runner } from '../../emulator/Runner';
@@ -79,7 +82,7 @@ export interface FirmwareRun {
 }
 
 /** Follows the steps over a growing output; returns the keystrokes to type now. */
-class Script {
+export class Script {
   step = 0;
   private from = 0;
   output = '';
@@ -188,6 +191,39 @@ export function runFirmwareOnQemu(fc: FirmwareCase, opts: { timeoutMs?: number; 
       resolve({ output: script.output, completed: script.done, step: script.step, marks, error });
     });
   });
+}
+
+/** QEMU's run of a firmware case with no extra options, once per test process (several test
+ *  files compare against the same reference). */
+const qemuReferences = new Map<FirmwareCase, Promise<FirmwareRun>>();
+export function qemuReference(fc: FirmwareCase, timeoutMs = 90_000): Promise<FirmwareRun> {
+  let r = qemuReferences.get(fc);
+  if (!r) { r = runFirmwareOnQemu(fc, { timeoutMs }); qemuReferences.set(fc, r); }
+  return r;
+}
+
+// ---- U-Boot's symbols ------------------------------------------------------------------------
+
+export const UBOOT_SYMBOLS_HINT = 'run `bash scripts/uboot-symbols.sh --install` as root (rebuilds the installed u-boot-qemu from Debian\'s source with its symbols)';
+
+/** The unstripped ELF of the packaged U-Boot and the source tree its DWARF names, as
+ *  scripts/uboot-symbols.sh leaves them once it has proved the rebuild byte-identical to the
+ *  package; or why they are not there. */
+export function findUbootSymbols(): { elf: string; source: string } | { missing: string } {
+  const pkgDir = path.dirname(UBOOT.file);
+  const q = spawnSync('dpkg-query', ['-W', '-f', '${Version}', 'u-boot-qemu'], { encoding: 'utf8' });
+  const version = q.status === 0 ? q.stdout.trim() : '';
+  if (!version) return { missing: 'u-boot-qemu is not installed' };
+  const dir = process.env.REALMSCOPE_UBOOT_DIR || path.join(os.homedir(), '.cache', 'realmscope-uboot', version);
+  const elf = path.join(dir, 'u-boot'), verified = path.join(dir, 'verified');
+  if (!fs.existsSync(elf) || !fs.existsSync(verified)) return { missing: `no verified U-Boot symbols for u-boot-qemu ${version} in ${dir}` };
+  // The checksums the script recorded must still be those of the installed files.
+  for (const line of fs.readFileSync(verified, 'utf8').trim().split('\n')) {
+    const [sum, name] = line.split(/\s+/);
+    const actual = crypto.createHash('sha256').update(fs.readFileSync(path.join(pkgDir, name))).digest('hex');
+    if (actual !== sum) return { missing: `${dir} was verified against another ${name}` };
+  }
+  return { elf, source: path.join(dir, 'src') };
 }
 
 // ---- normalisation ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import { spawn } from 'child_process';
 import { QEMU, haveQemu, oraclesRequired, QEMU_INSTALL_HINT } from '../support/qemu';
 import { ROOT } from '../support/fixtures';
 import {
-  UBOOT, AAVMF, FirmwareCase, FirmwareRun, Step, runFirmwareOnEmulator, runFirmwareOnQemu, normaliseTranscript, firstDifference,
+  UBOOT, AAVMF, FirmwareCase, FirmwareRun, Step, runFirmwareOnEmulator, runFirmwareOnQemu, qemuReference, normaliseTranscript, firstDifference,
 } from '../support/firmware';
 
 const FLASH_SIZE = 64 * 1024 * 1024;
@@ -93,7 +93,7 @@ describe('system: real firmware on the emulator vs QEMU (-M virt,gic-version=3 -
     before(function () { requirePackages(this, UBOOT); });
 
     it('reaches `=>` and answers `version` as QEMU does', async function () {
-      const [qemu, emu] = await Promise.all([runFirmwareOnQemu(UBOOT, { timeoutMs: 60_000 }), runFirmwareOnEmulator(UBOOT, { timeoutMs: 120_000 })]);
+      const [qemu, emu] = await Promise.all([qemuReference(UBOOT), runFirmwareOnEmulator(UBOOT, { timeoutMs: 120_000 })]);
       assertSameTranscript(UBOOT, qemu, emu);
       assert.match(normaliseTranscript(emu.output), /=> version\r\nU-Boot 2023\.01/);
       report(UBOOT, qemu, emu);
@@ -143,7 +143,7 @@ describe('system: real firmware on the emulator vs QEMU (-M virt,gic-version=3 -
     it('reaches `Shell>` and answers `ver` as QEMU does, leaving the same variable store', async function () {
       const qemuVars = zeroFlashFile(tmp, 'aavmf-qemu-vars.fd');
       const [qemu, qemuWithVars, emu] = await Promise.all([
-        runFirmwareOnQemu(AAVMF, { timeoutMs: 90_000 }),
+        qemuReference(AAVMF),
         runFirmwareOnQemu(AAVMF, { timeoutMs: 90_000, extraArgs: ['-drive', `if=pflash,unit=1,format=raw,file=${qemuVars}`] }),
         runFirmwareOnEmulator(AAVMF, { timeoutMs: 150_000 }),
       ]);

@@ -1,0 +1,230 @@
+// The real-firmware boots of firmware.test.ts again, under the debugger: a real DAP client
+// (@vscode/debugadapter-testsupport) drives the adapter over TCP.
+//
+// U-Boot: Debian's u-boot.bin runs with the symbols of its unstripped ELF, rebuilt from Debian's
+// source and proved byte-identical to the package by scripts/uboot-symbols.sh (the package strips
+// its uboot.elf). board_init_r runs only after U-Boot has copied itself to the top of RAM, so the
+// session does what U-Boot's own GDB notes describe: stop at relocate_code, load the symbols
+// again at the relocation address (add-symbol-file u-boot $x0), and let the function breakpoint
+// on board_init_r, now at two addresses, stop in the copy. Then a step, the registers U-Boot's
+// start code hands over (x0 = gd = x18, x1 = the relocation address) and the stack, and the boot
+// goes on to `=>` and `version`.
+//
+// AAVMF (no symbols in the package): the boot to `Shell>` under the debugger, a pause, the
+// registers and stack there, an instruction step, and `ver`.
+//
+// In both, the console transcript under the debugger must be QEMU's, as without it.
+
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { DebugProtocol } from '@vscode/debugprotocol';
+import { startDapServer } from '../../adapter/dapServer';
+import { haveQemu, oraclesRequired, QEMU, QEMU_INSTALL_HINT } from '../support/qemu';
+import {
+  UBOOT, AAVMF, FirmwareCase, Script, qemuReference, normaliseTranscript, firstDifference, findUbootSymbols, UBOOT_SYMBOLS_HINT,
+} from '../support/firmware';
+
+const RAM_BASE = 0x4000_0000n, RAM_SIZE = 512n << 20n;
+
+function need(ctx: Mocha.Context, missing: string[]): void {
+  if (missing.length === 0) return;
+  const what = `missing ${missing.join(' and ')}`;
+  if (oraclesRequired()) throw new Error(`${what}, and REALMSCOPE_ORACLES=required`);
+  console.log(`    ${what}: skipping`);
+  ctx.skip();
+}
+
+function packages(fc: FirmwareCase): string[] {
+  const missing: string[] = [];
+  if (!fs.existsSync(fc.file)) missing.push(`${fc.file} (apt-get install ${fc.pkg})`);
+  if (!haveQemu()) missing.push(`${QEMU} (${QEMU_INSTALL_HINT})`);
+  return missing;
+}
+
+/** The UART as the client sees it (stdout output events), typed into through the adapter's
+ *  realmscope/uartInput request as the steps of a firmware case say. */
+class Console {
+  text = '';
+  private waiters: { s: string; from: number; resolve: () => void }[] = [];
+  constructor(private readonly dc: DebugClient, private readonly script?: Script) {
+    dc.on('output', (e: DebugProtocol.OutputEvent) => {
+      if (e.body.category !== 'stdout') return;
+      this.text += e.body.output;
+      const keys = this.script?.feed(e.body.output);
+      if (keys) void dc.customRequest('realmscope/uartInput', { text: keys });
+      this.waiters = this.waiters.filter(w => { if (this.text.indexOf(w.s, w.from) >= 0) { w.resolve(); return false; } return true; });
+    });
+  }
+  /** Resolves once `s` has appeared after the first `from` characters. */
+  waitFor(s: string, timeoutMs: number, from = 0): Promise<void> {
+    if (this.text.indexOf(s, from) >= 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`timed out waiting for ${JSON.stringify(s)} on the UART; the last output:\n${this.text.slice(-1500)}`)), timeoutMs);
+      this.waiters.push({ s, from, resolve: () => { clearTimeout(t); resolve(); } });
+    });
+  }
+}
+
+async function stopped(dc: DebugClient, reason: string, timeoutMs = 60_000): Promise<DebugProtocol.StoppedEvent> {
+  const ev = await dc.waitForEvent('stopped', timeoutMs) as DebugProtocol.StoppedEvent;
+  assert.equal(ev.body.reason, reason, `stop reason (${ev.body.description ?? ''})`);
+  return ev;
+}
+
+async function frames(dc: DebugClient): Promise<DebugProtocol.StackFrame[]> {
+  return (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+}
+
+async function registers(dc: DebugClient): Promise<Map<string, bigint>> {
+  const f = (await frames(dc))[0];
+  const scopes = await dc.scopesRequest({ frameId: f.id });
+  const vars = await dc.variablesRequest({ variablesReference: scopes.body.scopes[0].variablesReference });
+  return new Map(vars.body.variables.filter(v => /^0x[0-9a-f]+/.test(v.value)).map(v => [v.name, BigInt(v.value.split(' ')[0])]));
+}
+
+async function evaluate(dc: DebugClient, expression: string, context = 'watch'): Promise<string> {
+  return (await dc.evaluateRequest({ expression, context })).body.result;
+}
+
+const addressOf = async (dc: DebugClient, name: string) => BigInt((await evaluate(dc, name)).split(' ')[0]);
+
+/** Compares the two transcripts up to the end of the last prompt: QEMU's run ends there, while
+ *  the debugger may have received a few bytes more (the Shell's cursor escapes). */
+function assertQemuTranscript(name: string, prompt: string, qemuOut: string, debuggerOut: string): void {
+  const upToPrompt = (t: string) => t.slice(0, t.lastIndexOf(prompt) + prompt.length);
+  const nq = normaliseTranscript(upToPrompt(qemuOut)), nd = normaliseTranscript(upToPrompt(debuggerOut));
+  if (nq !== nd) assert.fail(`${name}: the transcript under the debugger differs from QEMU's\n${firstDifference(nq, nd, 'qemu', 'debugger')}`);
+}
+
+describe('real firmware under the debugger (DAP)', function () {
+  this.timeout(240_000);
+  let server: Awaited<ReturnType<typeof startDapServer>>;
+  let dc: DebugClient;
+
+  before(async () => { server = await startDapServer(0); });
+  after(() => server.close());
+  beforeEach(async () => {
+    dc = new DebugClient('node', 'unused', 'realmscope');
+    await dc.start(server.port);
+  });
+  afterEach(async () => { await dc.stop(); });
+
+  it('U-Boot: board_init_r hit in the relocated copy, a step, sane registers and stack, then `version`', async function () {
+    const symbols = findUbootSymbols();
+    need(this, [...packages(UBOOT), ...('missing' in symbols ? [`U-Boot symbols: ${symbols.missing} (${UBOOT_SYMBOLS_HINT})`] : [])]);
+    if ('missing' in symbols) return;
+    const qemu = qemuReference(UBOOT);
+    const uart = new Console(dc, new Script(UBOOT.steps, () => undefined));
+    const changed: DebugProtocol.Breakpoint[] = [];
+    dc.on('breakpoint', (e: DebugProtocol.BreakpointEvent) => { if (e.body.reason === 'changed') changed.push(e.body.breakpoint); });
+
+    await dc.initializeRequest();
+    let fbps!: DebugProtocol.SetFunctionBreakpointsResponse;
+    await Promise.all([
+      dc.launch({ program: UBOOT.file, format: 'bios', ram: '512M', symbols: [symbols.elf], cwd: symbols.source } as DebugProtocol.LaunchRequestArguments),
+      dc.waitForEvent('initialized').then(async () => {
+        fbps = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'relocate_code' }, { name: 'board_init_r' }] });
+        await dc.configurationDoneRequest();
+      }),
+      stopped(dc, 'function breakpoint'),
+    ]);
+    const [relocBp, initBp] = fbps.body.breakpoints;
+    assert.ok(relocBp.verified && initBp.verified, JSON.stringify(fbps.body.breakpoints));
+    const linkBoardInitR = BigInt(initBp.instructionReference!);
+
+    // At relocate_code, still running from flash at the link address: x0 is where U-Boot copies itself.
+    let top = (await frames(dc))[0];
+    assert.equal(top.name, 'relocate_code');
+    assert.equal(BigInt(top.instructionPointerReference!), await addressOf(dc, 'relocate_code'));
+    assert.match(top.source?.path ?? '', /arch\/arm\/lib\/relocate_64\.S$/);
+    let regs = await registers(dc);
+    const relocaddr = regs.get('x0')!;
+    assert.ok(relocaddr > RAM_BASE && relocaddr < RAM_BASE + RAM_SIZE && (relocaddr & 0xfffn) === 0n, `relocation address ${relocaddr.toString(16)}`);
+
+    const added = await evaluate(dc, `add-symbol-file ${symbols.elf} $x0`, 'repl');
+    assert.match(added, new RegExp(`at \\.text_addr = 0x0*${relocaddr.toString(16)} \\(offset 0x0*${relocaddr.toString(16)}\\): \\d+ symbols, DWARF`));
+    const moved = changed.find(b => b.id === initBp.id);
+    assert.ok(moved?.verified && /2 locations/.test(moved.message ?? ''), `board_init_r after add-symbol-file: ${JSON.stringify(changed)}`);
+    assert.match(await evaluate(dc, 'info files', 'repl'), /u-boot: offset 0x0+, .*\n.*u-boot: offset 0x0*[0-9a-f]+, \.text at/);
+
+    // board_init_r(gd_t *new_gd, ulong dest_addr), reached from _main in the copy.
+    await Promise.all([dc.continueRequest({ threadId: 1 }), stopped(dc, 'function breakpoint')]);
+    const entry = relocaddr + linkBoardInitR;
+    let stack = await frames(dc);
+    top = stack[0];
+    assert.equal(top.name, 'board_init_r');
+    assert.equal(BigInt(top.instructionPointerReference!), entry);
+    assert.ok(top.source?.path?.endsWith('common/board_r.c') && fs.existsSync(top.source.path), `source ${top.source?.path}`);
+    const entryLine = top.line;
+    assert.match(await evaluate(dc, `info symbol ${entry}`, 'repl'), /^board_init_r in .*u-boot \(offset 0x/);
+    regs = await registers(dc);
+    assert.equal(regs.get('x0'), regs.get('x18'), 'new_gd is gd (x18)');
+    assert.equal(regs.get('x1'), relocaddr, 'dest_addr is the relocation address');
+    const sp = regs.get('sp')!;
+    assert.ok((sp & 0xfn) === 0n && sp > RAM_BASE && sp < relocaddr, `sp ${sp.toString(16)} is 16-byte aligned in RAM below the copy`);
+    for (const f of stack) {
+      const pc = BigInt(f.instructionPointerReference!);
+      assert.ok(pc >= relocaddr && pc < relocaddr + 0x10_0000n, `frame ${f.name} at ${pc.toString(16)} is in the relocated U-Boot`);
+    }
+
+    // An instruction step, then a line step: still in board_init_r's code, on another line (with
+    // -Os that may be a line of a function inlined into it, such as initcall_run_list).
+    await Promise.all([dc.stepInRequest({ threadId: 1, granularity: 'instruction' }), stopped(dc, 'step')]);
+    assert.equal((await registers(dc)).get('pc'), entry + 4n);
+    await Promise.all([dc.nextRequest({ threadId: 1 }), stopped(dc, 'step')]);
+    stack = await frames(dc);
+    const stepped = BigInt(stack[0].instructionPointerReference!);
+    assert.equal(stack[0].name, 'board_init_r');
+    assert.ok(stepped > entry + 4n, `pc ${stepped.toString(16)} after the line step`);
+    assert.match(await evaluate(dc, `info symbol ${stepped}`, 'repl'), /^board_init_r \+ \d+ in /);
+    assert.ok(stack[0].line !== entryLine || stack[0].source?.path !== top.source?.path, `a new line: ${stack[0].source?.path}:${stack[0].line}`);
+
+    // On to the prompt and `version`, as on QEMU.
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    await dc.continueRequest({ threadId: 1 });
+    await uart.waitFor('GNU ld', 60_000);
+    await uart.waitFor('=> ', 10_000, uart.text.indexOf('GNU ld'));
+    assert.match(normaliseTranscript(uart.text), /=> version\r\nU-Boot 2023\.01\+dfsg-2/);
+    assertQemuTranscript('u-boot', '=> ', (await qemu).output, uart.text);
+  });
+
+  it('AAVMF: the boot to `Shell>`, a pause with sane registers and stack, an instruction step, then `ver`', async function () {
+    need(this, packages(AAVMF));
+    const qemu = qemuReference(AAVMF);
+    const countdown = AAVMF.steps.findIndex(s => s.waitFor === 'Shell> ');
+    const uart = new Console(dc, new Script(AAVMF.steps.slice(0, countdown), () => undefined));
+    await dc.initializeRequest();
+    await Promise.all([
+      dc.launch({ program: AAVMF.file, format: 'bios', ram: '512M' } as DebugProtocol.LaunchRequestArguments),
+      dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()),
+    ]);
+    await uart.waitFor('Shell> ', 150_000);
+
+    // The Shell waits for a key: pause it there.
+    await Promise.all([dc.pauseRequest({ threadId: 1 }), stopped(dc, 'pause', 5_000)]);
+    const regs = await registers(dc);
+    const pc = regs.get('pc')!, sp = regs.get('sp')!;
+    assert.ok(pc >= RAM_BASE && pc < RAM_BASE + RAM_SIZE, `pc ${pc.toString(16)} is in RAM (DXE drivers run from RAM)`);
+    assert.ok(sp >= RAM_BASE && sp < RAM_BASE + RAM_SIZE && (sp & 0xfn) === 0n, `sp ${sp.toString(16)}`);
+    const info = await evaluate(dc, 'info registers', 'repl');
+    assert.equal(BigInt(/SCTLR_EL1 *=(0x[0-9a-f]+)/.exec(info)![1]) & 1n, 1n, `the MMU is on:\n${info}`);
+    assert.match(info, / EL1h /, 'UEFI runs at EL1 on SP_EL1');
+    const stack = await frames(dc);
+    assert.ok(stack.length >= 1 && BigInt(stack[0].instructionPointerReference!) === pc);
+    const dis = await dc.disassembleRequest({ memoryReference: stack[0].instructionPointerReference!, instructionCount: 1 });
+    assert.notEqual(dis.body!.instructions[0].instruction, '<unreadable>');
+    await Promise.all([dc.stepInRequest({ threadId: 1, granularity: 'instruction' }), stopped(dc, 'step')]);
+    const after = (await registers(dc)).get('pc')!;
+    assert.ok(after >= RAM_BASE && after < RAM_BASE + RAM_SIZE && after !== pc || dis.body!.instructions[0].instruction.startsWith('wfi'), `pc after the step ${after.toString(16)} from ${pc.toString(16)}: ${JSON.stringify(dis.body!.instructions[0])}`);
+
+    await dc.continueRequest({ threadId: 1 });
+    const at = uart.text.lastIndexOf('Shell> ');
+    await dc.customRequest('realmscope/uartInput', { text: 'ver\r' });
+    await uart.waitFor('UEFI v', 30_000, at);
+    await uart.waitFor('Shell> ', 30_000, uart.text.indexOf('UEFI v', at));
+    assert.match(normaliseTranscript(uart.text), /Shell> ver\r\nUEFI Interactive Shell v2\.2/);
+    assertQemuTranscript('aavmf', 'Shell> ', (await qemu).output, uart.text);
+  });
+});
