@@ -193,6 +193,59 @@ describe('debug adapter over DAP', function () {
     assert.equal(f.name, 'main');
   });
 
+  it('loads symbol files from the console (add-symbol-file, info files, remove-symbol-file) and re-resolves breakpoints', async () => {
+    const changed: DebugProtocol.Breakpoint[] = [];
+    dc.on('breakpoint', (e: DebugProtocol.BreakpointEvent) => { if (e.body.reason === 'changed') changed.push(e.body.breakpoint); });
+    let fb!: DebugProtocol.SetFunctionBreakpointsResponse;
+    await dc.initializeRequest();
+    await Promise.all([launch({ stopOnEntry: true }), stopped(dc, 'entry'), dc.waitForEvent('initialized').then(async () => {
+      fb = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'middle' }] });
+      await dc.configurationDoneRequest();
+    })]);
+    const repl = async (t: string) => (await dc.evaluateRequest({ expression: t, context: 'repl' })).body.result;
+    const middle = BigInt(fb.body.breakpoints[0].instructionPointerReference ?? fb.body.breakpoints[0].instructionReference!);
+    // A second copy of the program, as if it had moved itself 16 MiB up: .text given as an expression.
+    const text = BigInt((await repl('p _start')).split(' ')[0]);
+    const out = await repl(`add-symbol-file ${DEBUGEE} $pc + 0x1000000`);
+    assert.match(out, /at \.text_addr = 0x0*4[01][0-9a-f]{6} \(offset 0x0*1000000\): \d+ symbols, DWARF/);
+    assert.ok(text > 0n);
+    const moved = changed.find(b => b.id === fb.body.breakpoints[0].id);
+    assert.match(moved?.message ?? '', new RegExp(`2 locations: 0x0*${middle.toString(16)}, 0x0*${(middle + 0x1000000n).toString(16)}`));
+    assert.match(await repl(`info symbol ${middle + 0x1000000n + 8n}`), /^middle \+ 8 in .*debugee\.elf \(offset 0x0*1000000\)$/);
+    assert.match(await repl('info files'), /debugee\.elf: offset 0x0+, .*\n.*debugee\.elf: offset 0x0*1000000, \.text at/);
+    // Source breakpoints resolve in both copies too.
+    const sb = await dc.setBreakpointsRequest({ source: { path: DEBUGEE_C }, breakpoints: [{ line: line('LINE_COUNTER') }] });
+    assert.equal(sb.body.breakpoints[0].verified, true);
+    assert.match(await repl(`remove-symbol-file -a ${middle + 0x1000000n}`), /removed ".*debugee\.elf" \(offset 0x0*1000000\)/);
+    assert.equal(changed.filter(b => b.id === fb.body.breakpoints[0].id).pop()?.message, undefined, 'one location again');
+    await assert.rejects(dc.evaluateRequest({ expression: 'add-symbol-file /nonexistent.elf', context: 'repl' }), /no such file: \/nonexistent\.elf/);
+    await assert.rejects(dc.evaluateRequest({ expression: 'remove-symbol-file /nonexistent.elf', context: 'repl' }), /is not loaded/);
+    await assert.rejects(dc.evaluateRequest({ expression: 'p $nosuch', context: 'repl' }), /unknown register '\$nosuch'/);
+    // The program still stops at the original copy.
+    await Promise.all([dc.continueRequest({ threadId: 1 }), stopped(dc, 'function breakpoint')]);
+    assert.equal(BigInt((await topFrame(dc)).instructionPointerReference!), middle);
+  });
+
+  it('an instruction step in WFI lasts until the interrupt and stops at the vector', async () => {
+    await dc.initializeRequest();
+    await Promise.all([dc.launch({ program: path.join(ROOT, 'test/fixtures/bin/timer.elf'), stopOnEntry: true } as DebugProtocol.LaunchRequestArguments), stopped(dc, 'entry'),
+      dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest())]);
+    // The first WFI in main (wait_for, inlined): the CPU waits there for the timer's interrupt.
+    const main = (await dc.evaluateRequest({ expression: 'main', context: 'watch' })).body.result.split(' ')[0];
+    const code = await dc.disassembleRequest({ memoryReference: main, instructionCount: 400 });
+    const wfi = code.body!.instructions.find(i => i.instruction === 'wfi');
+    assert.ok(wfi, 'a wfi in main');
+    await dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: wfi!.address }] });
+    await Promise.all([dc.continueRequest({ threadId: 1 }), stopped(dc, 'instruction breakpoint')]);
+    await dc.customRequest('setInstructionBreakpoints', { breakpoints: [] });
+    await Promise.all([dc.stepInRequest({ threadId: 1, granularity: 'instruction' }), stopped(dc, 'step')]);
+    const vbar = BigInt((await dc.evaluateRequest({ expression: 'info registers', context: 'repl' })).body.result.match(/VBAR_EL1 *=(0x[0-9a-f]+)/)![1]);
+    await Promise.all([dc.stepInRequest({ threadId: 1, granularity: 'instruction' }), stopped(dc, 'step')]);
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    assert.equal(BigInt(frames[0].instructionPointerReference!), vbar + 0x280n, frames.map(f => f.name).join(' | '));
+    assert.match(frames[0].name, /IRQ \(current EL, SP_ELx\) exception/);
+  });
+
   it('reads and writes registers and memory, disassembles and evaluates', async () => {
     await dc.initializeRequest();
     await Promise.all([launch({ stopOnEntry: true }), stopped(dc, 'entry'), dc.waitForEvent('initialized').then(async () => {
