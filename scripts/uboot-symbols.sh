@@ -35,12 +35,19 @@ done
 
 if [ $install = 1 ]; then
   [ "$(id -u)" = 0 ] || die "--install needs root (it runs apt-get)"
-  # Debian's main archive as a deb-src entry, beside whatever deb entries the machine has.
+  # deb-src entries for the archives apt already uses (main, updates, security), so the source of
+  # whichever version is installed can be found.
   if ! grep -rqs '^\(Types:.*deb-src\|deb-src \)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-    suite="$(. /etc/os-release && echo "$VERSION_CODENAME")"
-    printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-      "$suite" > /etc/apt/sources.list.d/realmscope-deb-src.sources
-    log "added deb-src for $suite"
+    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+      sed -e 's/^Types:.*/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > /etc/apt/sources.list.d/realmscope-deb-src.sources
+    elif grep -qs '^deb ' /etc/apt/sources.list; then
+      sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > /etc/apt/sources.list.d/realmscope-deb-src.list
+    else
+      suite="$(. /etc/os-release && echo "$VERSION_CODENAME")"
+      printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+        "$suite" > /etc/apt/sources.list.d/realmscope-deb-src.sources
+    fi
+    log "added deb-src entries to apt's sources"
   fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

@@ -203,7 +203,7 @@ describe('debug adapter over DAP', function () {
       await dc.configurationDoneRequest();
     })]);
     const repl = async (t: string) => (await dc.evaluateRequest({ expression: t, context: 'repl' })).body.result;
-    const middle = BigInt(fb.body.breakpoints[0].instructionPointerReference ?? fb.body.breakpoints[0].instructionReference!);
+    const middle = BigInt(fb.body.breakpoints[0].instructionReference!);
     // A second copy of the program, as if it had moved itself 16 MiB up: .text given as an expression.
     const text = BigInt((await repl('p _start')).split(' ')[0]);
     const out = await repl(`add-symbol-file ${DEBUGEE} $pc + 0x1000000`);
