@@ -6,7 +6,7 @@ import * as path from 'path';
 import { spawn, ChildProcess } from 'child_process';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { DebugProtocol } from '@vscode/debugprotocol';
-import { startDapServer } from '../../adapter/dapServer';
+import { withDapClient } from '../support/dapClient';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DEBUGEE = path.join(ROOT, 'test/fixtures/bin/debugee.elf');
@@ -43,16 +43,8 @@ async function reg(dc: DebugClient, name: string): Promise<bigint> {
 
 describe('debug adapter over DAP', function () {
   this.timeout(60000);
-  let server: Awaited<ReturnType<typeof startDapServer>>;
   let dc: DebugClient;
-
-  before(async () => { server = await startDapServer(0); });
-  after(() => server.close());
-  beforeEach(async () => {
-    dc = new DebugClient('node', 'unused', 'realmscope');
-    await dc.start(server.port);
-  });
-  afterEach(async () => { await dc.stop(); });
+  withDapClient(c => { dc = c; });
 
   const launch = (extra: Record<string, unknown> = {}) => dc.launch({ program: DEBUGEE, ...extra } as DebugProtocol.LaunchRequestArguments);
 

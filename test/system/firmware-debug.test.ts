@@ -20,7 +20,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { DebugProtocol } from '@vscode/debugprotocol';
-import { startDapServer } from '../../adapter/dapServer';
+import { withDapClient } from '../support/dapClient';
 import { haveQemu, oraclesRequired, QEMU, QEMU_INSTALL_HINT } from '../support/qemu';
 import {
   UBOOT, AAVMF, FirmwareCase, Script, qemuReference, normaliseTranscript, firstDifference, findUbootSymbols, UBOOT_SYMBOLS_HINT,
@@ -100,16 +100,8 @@ function assertQemuTranscript(name: string, prompt: string, qemuOut: string, deb
 
 describe('real firmware under the debugger (DAP)', function () {
   this.timeout(240_000);
-  let server: Awaited<ReturnType<typeof startDapServer>>;
   let dc: DebugClient;
-
-  before(async () => { server = await startDapServer(0); });
-  after(() => server.close());
-  beforeEach(async () => {
-    dc = new DebugClient('node', 'unused', 'realmscope');
-    await dc.start(server.port);
-  });
-  afterEach(async () => { await dc.stop(); });
+  withDapClient(c => { dc = c; });
 
   it('U-Boot: board_init_r hit in the relocated copy, a step, sane registers and stack, then `version`', async function () {
     const symbols = findUbootSymbols();
