@@ -19,7 +19,7 @@ const HELP = `Realmscope console commands:
   add-symbol-file FILE [ADDR] [-o OFFSET]
                         load an ELF's symbols and DWARF with .text at ADDR (the whole file moves by
                         ADDR - its .text link address) or moved by OFFSET; e.g. for U-Boot after
-                        relocation: add-symbol-file u-boot $x0 at relocate_code, or -o gd->reloc_off
+                        relocation: add-symbol-file u-boot $x0 when stopped at relocate_code
   remove-symbol-file FILE | -a ADDR
                         unload a symbol file (every copy), or the one whose symbols cover ADDR
   info files            the loaded symbol files and their offsets
