@@ -268,20 +268,19 @@ export class VirtBoard {
   /** Places `img` as QEMU would and sets up the boot registers; for a Realm, then builds it. */
   load(img: LoadedImage, opts: { loadAddress?: number; dtb?: Uint8Array; initrd?: Uint8Array } = {}): void {
     this.loaded = [];
-    const mem = this.mem;
     this.resetDevices();
     // The Realm variant keeps its PL061 (its firmware describes the board by device tree).
     this.wire(img.format === 'bios' && !this.realm);
-    const orig = mem.writeBytes.bind(mem);
-    // Record what the loader writes: a Realm measures exactly those pages (DATA_CREATE).
-    mem.writeBytes = (pa: number, bytes: Uint8Array) => { this.loaded.push({ base: pa, size: bytes.length }); orig(pa, bytes); };
-    try {
-      if (this.realm) this.loadRealm(img, opts);
-      else this.loadPlain(img, opts);
-    } finally {
-      mem.writeBytes = orig;
-    }
+    if (this.realm) this.loadRealm(img, opts);
+    else this.loadPlain(img, opts);
     if (this.realm) this.buildRealm();
+  }
+
+  /** Writes part of the image (or the DTB, an initrd) into guest RAM and records the range: a
+   *  Realm measures exactly those pages (DATA_CREATE). */
+  private place(pa: number, bytes: Uint8Array): void {
+    this.loaded.push({ base: pa, size: bytes.length });
+    this.mem.writeBytes(pa, bytes);
   }
 
   /** The Realm variant: firmware into firmware RAM at IPA 0, the DTB at 0x40000000, PC = 0
@@ -290,10 +289,10 @@ export class VirtBoard {
     if (img.format === 'bios') {
       if (img.bytes.length > REALM_FW_RAM_SIZE) throw new ImageError(`firmware image (${img.bytes.length} bytes) is larger than the Realm's 128 MiB firmware RAM`);
       this.cpu.reset();
-      this.mem.writeBytes(0, img.bytes);
+      this.place(0, img.bytes);
       this.dtb = opts.dtb ?? this.makeDtb();
       this.dtbAddress = VIRT.RAM;
-      this.mem.writeBytes(this.dtbAddress, this.dtb);
+      this.place(this.dtbAddress, this.dtb);
       this.cpu.setPC(0n);
       return;
     }
@@ -383,7 +382,7 @@ export class VirtBoard {
         this.flash0.setContents(img.bytes);
         this.dtb = makeDtb();
         this.dtbAddress = VIRT.RAM;
-        this.mem.writeBytes(this.dtbAddress, this.dtb);
+        this.place(this.dtbAddress, this.dtb);
         cpu.setPC(0n);
         break;
       }
@@ -398,11 +397,11 @@ export class VirtBoard {
           if (seg.paddr < VIRT.FLASH_SIZE) {
             const buf = new Uint8Array(seg.paddr + seg.data.length);
             buf.set(seg.data, seg.paddr);
-            if (this.realm) this.mem.writeBytes(seg.paddr, seg.data);
+            if (this.realm) this.place(seg.paddr, seg.data);
             else this.flash0!.setContents(buf);
           } else {
-            this.mem.writeBytes(seg.paddr, seg.data);
-            if (seg.memsz > seg.data.length) this.mem.writeBytes(seg.paddr + seg.data.length, new Uint8Array(seg.memsz - seg.data.length));
+            this.place(seg.paddr, seg.data);
+            if (seg.memsz > seg.data.length) this.place(seg.paddr + seg.data.length, new Uint8Array(seg.memsz - seg.data.length));
           }
         }
         // QEMU 7.2 reserves 1 MiB for the tree (its FDT_MAX_SIZE) at the start of RAM and loads it
@@ -410,7 +409,7 @@ export class VirtBoard {
         this.dtb = makeDtb();
         const free = !elf.segments.some(s => s.paddr < VIRT.RAM + 0x100000 && s.paddr + s.memsz > VIRT.RAM);
         this.dtbAddress = free ? VIRT.RAM : 0;
-        if (free) this.mem.writeBytes(this.dtbAddress, this.dtb);
+        if (free) this.place(this.dtbAddress, this.dtb);
         cpu.setPC(elf.entry);
         break;
       }
@@ -421,19 +420,19 @@ export class VirtBoard {
         const loadAddr = VIRT.RAM + textOffset;
         const size = Math.max(linux.imageSize, img.bytes.length);
         if (!fitsRam(loadAddr, size)) throw new ImageError(`kernel image (${size} bytes) does not fit in ${this.ramSize} bytes of RAM`);
-        this.mem.writeBytes(loadAddr, img.bytes);
+        this.place(loadAddr, img.bytes);
         let next = alignUp(loadAddr + size, 0x200000);
         let initrd: { start: number; end: number } | undefined;
         if (opts.initrd) {
           if (!fitsRam(next, opts.initrd.length)) throw new ImageError('initrd does not fit in RAM after the kernel');
-          this.mem.writeBytes(next, opts.initrd);
+          this.place(next, opts.initrd);
           initrd = { start: next, end: next + opts.initrd.length };
           next = alignUp(initrd.end, 0x200000);
         }
         this.dtb = makeDtb(initrd);
         this.dtbAddress = next;
         if (!fitsRam(next, this.dtb.length)) throw new ImageError('no room in RAM for the device tree');
-        this.mem.writeBytes(next, this.dtb);
+        this.place(next, this.dtb);
         cpu.setPC(BigInt(loadAddr));
         cpu.setX(0, BigInt(this.dtbAddress)); // x0 = DTB, x1..x3 = 0
         break;
@@ -443,15 +442,15 @@ export class VirtBoard {
         if (addr < VIRT.FLASH_SIZE && addr + img.bytes.length <= VIRT.FLASH_SIZE) {
           const buf = new Uint8Array(addr + img.bytes.length);
           buf.set(img.bytes, addr);
-          if (this.realm) this.mem.writeBytes(addr, img.bytes);
+          if (this.realm) this.place(addr, img.bytes);
           else this.flash0!.setContents(buf);
         } else {
           if (!fitsRam(addr, img.bytes.length)) throw new ImageError(`raw image (${img.bytes.length} bytes at 0x${addr.toString(16)}) is outside RAM`);
-          this.mem.writeBytes(addr, img.bytes);
+          this.place(addr, img.bytes);
         }
         this.dtb = makeDtb();
         this.dtbAddress = addr === VIRT.RAM ? alignUp(VIRT.RAM + img.bytes.length, 0x200000) : VIRT.RAM;
-        if (fitsRam(this.dtbAddress, this.dtb.length)) this.mem.writeBytes(this.dtbAddress, this.dtb);
+        if (fitsRam(this.dtbAddress, this.dtb.length)) this.place(this.dtbAddress, this.dtb);
         cpu.setPC(BigInt(addr));
       }
     }
