@@ -9,6 +9,7 @@ import type { WalkResult, WalkStep, LoadedImage, WatchpointHit } from '../emulat
 import type { LaunchConfig } from './launchConfig';
 import type { DebugTarget, ResumeResult, StepKind, StopInfo, BreakpointRequest, DataBreakpointRequest, ExceptionFilterRequest, AddressSpace } from './DebugTarget';
 import { ProgramInfo } from './ProgramInfo';
+import { ubootRelocationWatches, RelocationWatch } from './ubootRelocation';
 import { evaluateExpression, EvalContext } from './expressions';
 import { registerByName } from './registers';
 import { describeException, hex } from './describe';
@@ -55,6 +56,8 @@ export class EmulatorTarget implements DebugTarget {
   private image!: LoadedImage;
   private bps = new Map<bigint, UserBreakpoint[]>();
   private tempBps: bigint[] = [];
+  /** The debugger's own breakpoints (ubootRelocation.ts): never reported, they act and go on. */
+  private relocationWatches = new Map<bigint, RelocationWatch>();
   private dataBps: DataBreakpointRequest[] = [];
   private filters = new Map<string, ExceptionFilterRequest>();
   private pendingStop?: StopInfo;
@@ -69,10 +72,29 @@ export class EmulatorTarget implements DebugTarget {
     this.program.sourceRoot = config.cwd;
     const bytes = new Uint8Array(fs.readFileSync(config.program));
     this.image = readImage(bytes, path.basename(config.program), config.format);
-    const warn = (ws: string[]) => { for (const w of ws) this.onLog(`debug information: ${w}\n`); };
-    if (this.image.format === 'elf') warn(this.program.addElf(bytes, config.program, 0n));
-    for (const s of config.symbols) warn(this.program.addElfFile(s.path, s.offset));
+    if (config.followRelocation) {
+      this.program.onChange(() => {
+        this.relocationWatches = new Map(ubootRelocationWatches(this.program).map(w => [w.address, w]));
+        this.applyBreakpoints();
+      });
+    }
+    if (this.image.format === 'elf') this.warn(this.program.addElf(bytes, config.program, 0n));
+    for (const s of config.symbols) this.warn(this.program.addElfFile(s.path, s.offset));
     this.createBoard();
+  }
+
+  private warn(warnings: string[]): void {
+    for (const w of warnings) this.onLog(`debug information: ${w}\n`);
+  }
+
+  /** At U-Boot's relocate_code: loads its symbols again for the copy it is about to make. */
+  private followRelocation(pc: bigint): void {
+    const w = this.relocationWatches.get(pc);
+    if (!w) return;
+    const dest = this.cpu.getX(0), offset = w.copyOffset(dest);
+    if (this.program.files.some(f => f.path === w.file.path && f.offset === offset)) return;
+    this.onLog(`U-Boot relocates itself to ${hex(dest)}: loading the symbols of ${path.basename(w.file.path)} again at offset ${hex(offset)} ("followRelocation")\n`);
+    this.warn(this.program.addElfFile(w.file.path, offset));
   }
 
   private createBoard(): void {
@@ -198,18 +220,9 @@ export class EmulatorTarget implements DebugTarget {
     this.applyBreakpoints();
   }
 
-  /** Replaces the breakpoints of one kind (source, function, instruction), keeping the others. */
-  replaceBreakpoints(kind: BreakpointRequest['kind'], list: BreakpointRequest[], source?: string): void {
-    const keep: BreakpointRequest[] = [];
-    for (const arr of this.bps.values()) for (const b of arr) {
-      if (b.kind !== kind || (source !== undefined && (b as BreakpointRequest & { source?: string }).source !== source)) keep.push(b);
-    }
-    this.setBreakpoints([...keep, ...list]);
-  }
-
   private applyBreakpoints(): void {
     if (!this.board) return;
-    this.cpu.setBreakpoints([...this.bps.keys(), ...this.tempBps]);
+    this.cpu.setBreakpoints([...this.bps.keys(), ...this.tempBps, ...this.relocationWatches.keys()]);
   }
 
   setDataBreakpoints(list: DataBreakpointRequest[]): void {
@@ -268,6 +281,7 @@ export class EmulatorTarget implements DebugTarget {
       await this.runner.idleUntilNextEvent();
     }
     if (this.board.exitStatus) return this.handleExit();
+    this.followRelocation(cpu.getPC());
     if (this.pendingStop) { const s = this.pendingStop; this.pendingStop = undefined; return { stopped: s }; }
     return { stopped: { kind: 'step', description: 'Stepped one instruction' } };
   }
@@ -368,6 +382,7 @@ export class EmulatorTarget implements DebugTarget {
         }
         case 'breakpoint': {
           const pc = cpu.getPC();
+          this.followRelocation(pc);
           if (this.tempBps.includes(pc)) return { stopped: { kind: 'step', description: `Stepped to ${hex(pc)}` } };
           const stop = this.checkUserBreakpoints(pc);
           if (stop) return { stopped: stop };

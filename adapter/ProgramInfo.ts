@@ -41,8 +41,8 @@ export class ProgramInfo {
   /** Relative source paths in DWARF (built with -ffile-prefix-map) are resolved against this. */
   sourceRoot = process.cwd();
   private resolvedPaths = new Map<string, string>();
-  /** Counts changes to the loaded files: breakpoints are resolved again when it moves. */
-  generation = 0;
+  /** Called after every change to the loaded files (breakpoints are resolved again then). */
+  private listeners: (() => void)[] = [];
 
   /** Adds an ELF file's symbols and debug information at `offset`; returns warnings about
    *  unusable debug sections (the symbols still work). */
@@ -86,8 +86,9 @@ export class ProgramInfo {
     return before - this.files.length;
   }
 
+  onChange(listener: () => void): void { this.listeners.push(listener); }
+
   private reindex(): void {
-    this.generation++;
     this.byAddress = this.files.flatMap(f => f.symbols).sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
     this.byName.clear();
     for (const f of this.files) {
@@ -100,6 +101,7 @@ export class ProgramInfo {
         }
       }
     }
+    for (const l of this.listeners) l();
   }
 
   /** The address a name stands for in expressions. */

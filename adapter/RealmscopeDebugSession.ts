@@ -55,6 +55,7 @@ export class RealmscopeDebugSession extends LoggingDebugSession {
     this.configurationDone = new Promise(r => { this.resolveConfigurationDone = r; });
     this.target.onOutput = text => this.sendEvent(new OutputEvent(text, 'stdout'));
     this.target.onLog = text => this.sendEvent(new OutputEvent(text, 'console'));
+    this.target.program.onChange(() => { if (this.launched) this.symbolsChanged(); });
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
@@ -175,14 +176,14 @@ export class RealmscopeDebugSession extends LoggingDebugSession {
       const loc = this.target.program.lineAt(addrs[0]);
       out.push({
         id, verified: true, instructionReference: hex(addrs[0]), line: loc?.line, source: loc ? new Source(path.basename(loc.path), loc.path) : undefined,
-        message: addrs.length > 1 ? `${addrs.length} locations: ${addrs.map(a => hex(a)).join(', ')}` : undefined,
+        message: addrs.length > 1 ? `${addrs.length} locations: ${[...addrs].sort((a, b) => (a < b ? -1 : 1)).map(a => hex(a)).join(', ')}` : undefined,
       });
     }
     return out;
   }
 
-  /** After the symbol files changed (add-symbol-file): resolve every breakpoint again and tell
-   *  the client what moved. */
+  /** After the symbol files changed (add-symbol-file, U-Boot's relocation followed): resolve
+   *  every breakpoint again and tell the client what moved. */
   private symbolsChanged(): void {
     const changed: DebugProtocol.Breakpoint[] = [...this.resolveFunctionBreakpoints()];
     for (const file of this.sourceBpArgs.keys()) changed.push(...this.resolveSourceBreakpoints(file));
@@ -477,9 +478,7 @@ export class RealmscopeDebugSession extends LoggingDebugSession {
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     try {
       if (args.context === 'repl') {
-        const generation = this.target.program.generation;
         const text = runConsoleCommand(this.target, args.expression);
-        if (this.target.program.generation !== generation) this.symbolsChanged();
         if (text !== undefined) { response.body = { result: text, variablesReference: 0 }; this.sendResponse(response); return; }
       }
       const v = this.target.evaluate(args.expression);

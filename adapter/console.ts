@@ -4,6 +4,7 @@
 // Anything else is evaluated as an expression by the caller.
 
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import type { EmulatorTarget } from './EmulatorTarget';
 import { hex, describeException } from './describe';
@@ -127,7 +128,9 @@ function words(text: string): string[] {
   return out;
 }
 
+/** A path as GDB takes it: `~/` is the home folder, a relative path is from the launch's cwd. */
 function symbolFilePath(target: EmulatorTarget, file: string): string {
+  if (file === '~' || file.startsWith('~/')) return path.join(os.homedir(), file.slice(1));
   return path.resolve(target.program.sourceRoot, file);
 }
 

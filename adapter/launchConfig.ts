@@ -14,6 +14,8 @@ export interface LaunchConfig {
   format?: ImageFormatName;
   loadAddress?: number;
   symbols: SymbolFile[];
+  /** Load U-Boot's symbols again where relocate_code copies it (ubootRelocation.ts). */
+  followRelocation: boolean;
   initrd?: string;
   dtb?: string;
   cmdline?: string;
@@ -51,7 +53,7 @@ function existingFile(v: unknown, name: string, cwd: string): string {
 }
 
 const KNOWN = new Set(['type', 'request', 'name', 'program', 'format', 'loadAddress', 'symbols', 'initrd', 'dtb', 'cmdline', 'ram',
-  'realm', 'stopOnEntry', 'uart', 'cwd', 'noDebug', '__sessionId', '__configurationTarget', 'presentation', 'internalConsoleOptions',
+  'followRelocation', 'realm', 'stopOnEntry', 'uart', 'cwd', 'noDebug', '__sessionId', '__configurationTarget', 'presentation', 'internalConsoleOptions',
   'preLaunchTask', 'postDebugTask', 'debugServer', '__restart', 'trace']);
 
 /** Validates raw launch arguments; throws LaunchError naming the first bad attribute. */
@@ -95,9 +97,10 @@ export function parseLaunchConfig(rawArgs: Record<string, unknown> | undefined, 
     realm = parseRealm(realm as Record<string, unknown>);
   }
   if (args.stopOnEntry !== undefined && typeof args.stopOnEntry !== 'boolean') throw new LaunchError('"stopOnEntry" must be true or false');
+  if (args.followRelocation !== undefined && typeof args.followRelocation !== 'boolean') throw new LaunchError('"followRelocation" must be true or false');
   if (args.uart !== undefined && args.uart !== 'console' && args.uart !== 'terminal') throw new LaunchError('"uart" must be "console" or "terminal"');
   return {
-    program, format, loadAddress, symbols, initrd, dtb, cmdline: args.cmdline as string | undefined, ram, realm,
+    program, format, loadAddress, symbols, followRelocation: args.followRelocation !== false, initrd, dtb, cmdline: args.cmdline as string | undefined, ram, realm,
     stopOnEntry: args.stopOnEntry === true, uart: (args.uart as 'console' | 'terminal' | undefined) ?? 'console', cwd,
   };
 }

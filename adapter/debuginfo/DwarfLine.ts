@@ -136,8 +136,8 @@ export class LineTable {
     return unit.files[index]?.path ?? `<file ${index}>`;
   }
 
-  /** The row covering a run-time address: the last row at the highest address <= addr in the
-   *  sequence that contains addr. */
+  /** The row covering a run-time address: the last row (the last statement row, if any) at the
+   *  highest address <= addr in the sequence that contains addr. */
   lookup(address: bigint): SourceLocation | undefined {
     const addr = this.toLink(address);
     const seqs = this.seqs;
@@ -158,7 +158,12 @@ export class LineTable {
         if (rows[m].address <= addr) { best = m; l = m + 1; } else h = m - 1;
       }
       if (best < 0) continue;
-      const row = rows[best];
+      // Several rows may share the address (location views: a function's entry row, then the
+      // lines whose code starts there). If the last is not a statement, the last statement row
+      // at that address is where execution stands, as GDB reports it.
+      let k = best;
+      while (!rows[k].isStmt && k > 0 && rows[k - 1].address === rows[best].address) k--;
+      const row = rows[k].isStmt ? rows[k] : rows[best];
       return { file: this.filePath(s.unit, row.file), line: row.line, column: row.column, address: this.toRun(row.address), isStmt: row.isStmt };
     }
     return undefined;
@@ -184,7 +189,10 @@ export class LineTable {
       for (let i = 0; i + 1 < s.rows.length; i++) {
         const r = s.rows[i];
         if (!r.isStmt || r.line < line || r.line === 0) continue;
-        if (s.rows[i + 1].address === r.address && !s.rows[i + 1].endSequence && s.rows[i + 1].line === r.line && s.rows[i + 1].file === r.file) continue;
+        // A statement row repeated at the same address: the next one stands for both (but a
+        // non-statement repeat does not, or the line would lose its breakpoint).
+        const n = s.rows[i + 1];
+        if (n.address === r.address && !n.endSequence && n.isStmt && n.line === r.line && n.file === r.file) continue;
         const p = this.filePath(s.unit, r.file);
         let m = matches.get(p);
         if (m === undefined) { m = pathMatches(file, p); matches.set(p, m); }

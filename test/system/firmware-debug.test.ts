@@ -3,12 +3,12 @@
 //
 // U-Boot: Debian's u-boot.bin runs with the symbols of its unstripped ELF, rebuilt from Debian's
 // source and proved byte-identical to the package by scripts/uboot-symbols.sh (the package strips
-// its uboot.elf). board_init_r runs only after U-Boot has copied itself to the top of RAM, so the
-// session does what U-Boot's own GDB notes describe: stop at relocate_code, load the symbols
-// again at the relocation address (add-symbol-file u-boot $x0), and let the function breakpoint
-// on board_init_r, now at two addresses, stop in the copy. Then a step, the registers U-Boot's
-// start code hands over (x0 = gd = x18, x1 = the relocation address) and the stack, and the boot
-// goes on to `=>` and `version`.
+// its uboot.elf). board_init_r runs only after U-Boot has copied itself to the top of RAM: the
+// debugger follows relocate_code and loads the symbols again for the copy, so the function
+// breakpoint on board_init_r stops there. Then a step, the registers U-Boot's start code hands
+// over (x0 = gd = x18, x1 = the relocation address) and the stack, and the boot goes on to `=>`
+// and `version`. A second test does the same by hand, as U-Boot's GDB notes describe: stop at
+// relocate_code, `add-symbol-file u-boot $x0`, continue to board_init_r.
 //
 // AAVMF (no symbols in the package): the boot to `Shell>` under the debugger, a pause, the
 // registers and stack there, an instruction step, and `ver`.
@@ -103,55 +103,60 @@ describe('real firmware under the debugger (DAP)', function () {
   let dc: DebugClient;
   withDapClient(c => { dc = c; });
 
-  it('U-Boot: board_init_r hit in the relocated copy, a step, sane registers and stack, then `version`', async function () {
+  /** The U-Boot symbols, or a skip (a failure with REALMSCOPE_ORACLES=required). */
+  function ubootSymbols(ctx: Mocha.Context): { elf: string; source: string } {
     const symbols = findUbootSymbols();
-    need(this, [...packages(UBOOT), ...('missing' in symbols ? [`U-Boot symbols: ${symbols.missing} (${UBOOT_SYMBOLS_HINT})`] : [])]);
-    if ('missing' in symbols) return;
-    const qemu = qemuReference(UBOOT);
-    const uart = new Console(dc, new Script(UBOOT.steps, () => undefined));
-    const changed: DebugProtocol.Breakpoint[] = [];
-    dc.on('breakpoint', (e: DebugProtocol.BreakpointEvent) => { if (e.body.reason === 'changed') changed.push(e.body.breakpoint); });
+    need(ctx, [...packages(UBOOT), ...('missing' in symbols ? [`U-Boot symbols: ${symbols.missing} (${UBOOT_SYMBOLS_HINT})`] : [])]);
+    return symbols as { elf: string; source: string };
+  }
 
+  async function launchUboot(symbols: { elf: string }, names: string[], extra: Record<string, unknown> = {}): Promise<DebugProtocol.Breakpoint[]> {
     await dc.initializeRequest();
     let fbps!: DebugProtocol.SetFunctionBreakpointsResponse;
     await Promise.all([
-      dc.launch({ program: UBOOT.file, format: 'bios', ram: '512M', symbols: [symbols.elf], cwd: symbols.source } as DebugProtocol.LaunchRequestArguments),
+      dc.launch({ program: UBOOT.file, format: 'bios', ram: '512M', symbols: [symbols.elf], ...extra } as DebugProtocol.LaunchRequestArguments),
       dc.waitForEvent('initialized').then(async () => {
-        fbps = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'relocate_code' }, { name: 'board_init_r' }] });
+        fbps = await dc.setFunctionBreakpointsRequest({ breakpoints: names.map(name => ({ name })) });
         await dc.configurationDoneRequest();
       }),
       stopped(dc, 'function breakpoint'),
     ]);
-    const [relocBp, initBp] = fbps.body.breakpoints;
-    assert.ok(relocBp.verified && initBp.verified, JSON.stringify(fbps.body.breakpoints));
+    for (const bp of fbps.body.breakpoints) assert.ok(bp.verified && !bp.message, JSON.stringify(bp));
+    return fbps.body.breakpoints;
+  }
+
+  it('U-Boot: board_init_r hit in the relocated copy, a step, sane registers and stack, then `version`', async function () {
+    const symbols = ubootSymbols(this);
+    const qemu = qemuReference(UBOOT);
+    const uart = new Console(dc, new Script(UBOOT.steps, () => undefined));
+    const changed: DebugProtocol.Breakpoint[] = [];
+    dc.on('breakpoint', (e: DebugProtocol.BreakpointEvent) => { if (e.body.reason === 'changed') changed.push(e.body.breakpoint); });
+    let log = '';
+    dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.category === 'console') log += e.body.output; });
+
+    // Set at the link address (where U-Boot never runs board_init_r); the debugger follows
+    // relocate_code and the breakpoint gets a second location in the copy.
+    const [initBp] = await launchUboot(symbols, ['board_init_r'], { cwd: symbols.source });
     const linkBoardInitR = BigInt(initBp.instructionReference!);
-
-    // At relocate_code, still running from flash at the link address: x0 is where U-Boot copies itself.
-    let top = (await frames(dc))[0];
-    assert.equal(top.name, 'relocate_code');
-    assert.equal(BigInt(top.instructionPointerReference!), await addressOf(dc, 'relocate_code'));
-    assert.match(top.source?.path ?? '', /arch\/arm\/lib\/relocate_64\.S$/);
-    let regs = await registers(dc);
-    const relocaddr = regs.get('x0')!;
+    const relocLine = /U-Boot relocates itself to (0x[0-9a-f]+): loading the symbols of u-boot again at offset (0x[0-9a-f]+)/.exec(log);
+    assert.ok(relocLine, log);
+    const relocaddr = BigInt(relocLine[1]);
+    assert.equal(BigInt(relocLine[2]), relocaddr, 'U-Boot for qemu_arm64 is linked at 0');
     assert.ok(relocaddr > RAM_BASE && relocaddr < RAM_BASE + RAM_SIZE && (relocaddr & 0xfffn) === 0n, `relocation address ${relocaddr.toString(16)}`);
-
-    const added = await evaluate(dc, `add-symbol-file ${symbols.elf} $x0`, 'repl');
-    assert.match(added, new RegExp(`at \\.text_addr = 0x0*${relocaddr.toString(16)} \\(offset 0x0*${relocaddr.toString(16)}\\): \\d+ symbols, DWARF`));
     const moved = changed.find(b => b.id === initBp.id);
-    assert.ok(moved?.verified && /2 locations/.test(moved.message ?? ''), `board_init_r after add-symbol-file: ${JSON.stringify(changed)}`);
+    assert.ok(moved?.verified && moved.message === `2 locations: 0x${linkBoardInitR.toString(16).padStart(16, '0')}, 0x${(relocaddr + linkBoardInitR).toString(16).padStart(16, '0')}`, JSON.stringify(changed));
     assert.match(await evaluate(dc, 'info files', 'repl'), /u-boot: offset 0x0+, .*\n.*u-boot: offset 0x0*[0-9a-f]+, \.text at/);
 
     // board_init_r(gd_t *new_gd, ulong dest_addr), reached from _main in the copy.
-    await Promise.all([dc.continueRequest({ threadId: 1 }), stopped(dc, 'function breakpoint')]);
     const entry = relocaddr + linkBoardInitR;
     let stack = await frames(dc);
-    top = stack[0];
+    const top = stack[0];
     assert.equal(top.name, 'board_init_r');
     assert.equal(BigInt(top.instructionPointerReference!), entry);
     assert.ok(top.source?.path?.endsWith('common/board_r.c') && fs.existsSync(top.source.path), `source ${top.source?.path}`);
     const entryLine = top.line;
     assert.match(await evaluate(dc, `info symbol ${entry}`, 'repl'), /^board_init_r in .*u-boot \(offset 0x/);
-    regs = await registers(dc);
+    const regs = await registers(dc);
     assert.equal(regs.get('x0'), regs.get('x18'), 'new_gd is gd (x18)');
     assert.equal(regs.get('x1'), relocaddr, 'dest_addr is the relocation address');
     const sp = regs.get('sp')!;
@@ -173,6 +178,20 @@ describe('real firmware under the debugger (DAP)', function () {
     assert.match(await evaluate(dc, `info symbol ${stepped}`, 'repl'), /^board_init_r \+ \d+ in /);
     assert.ok(stack[0].line !== entryLine || stack[0].source?.path !== top.source?.path, `a new line: ${stack[0].source?.path}:${stack[0].line}`);
 
+    // A source breakpoint in common/board_r.c, in initr_malloc (called through init_sequence_r):
+    // hit in the copy, with board_init_r as its caller.
+    const boardR = path.join(symbols.source, 'common/board_r.c');
+    const mallocLine = fs.readFileSync(boardR, 'utf8').split('\n').findIndex(l => l.includes('malloc_start = gd->relocaddr - TOTAL_MALLOC_LEN;')) + 1;
+    assert.ok(mallocLine > 0);
+    const sb = await dc.setBreakpointsRequest({ source: { path: boardR }, breakpoints: [{ line: mallocLine }] });
+    assert.ok(sb.body.breakpoints[0].verified, JSON.stringify(sb.body.breakpoints[0]));
+    await Promise.all([dc.continueRequest({ threadId: 1 }), stopped(dc, 'breakpoint')]);
+    stack = await frames(dc);
+    assert.deepEqual([stack[0].name, stack[0].line, stack[0].source?.path], ['initr_malloc', mallocLine, boardR]);
+    assert.ok(BigInt(stack[0].instructionPointerReference!) >= relocaddr, 'in the copy');
+    assert.equal(stack[1]?.name, 'board_init_r', stack.map(f => f.name).join(' <- '));
+    await dc.setBreakpointsRequest({ source: { path: boardR }, breakpoints: [] });
+
     // On to the prompt and `version`, as on QEMU.
     await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
     await dc.continueRequest({ threadId: 1 });
@@ -180,6 +199,28 @@ describe('real firmware under the debugger (DAP)', function () {
     await uart.waitFor('=> ', 10_000, uart.text.indexOf('GNU ld'));
     assert.match(normaliseTranscript(uart.text), /=> version\r\nU-Boot 2023\.01\+dfsg-2/);
     assertQemuTranscript('u-boot', '=> ', (await qemu).output, uart.text);
+  });
+
+  it('U-Boot, as with GDB: at relocate_code, add-symbol-file u-boot $x0, then board_init_r in the copy ("followRelocation": false)', async function () {
+    const symbols = ubootSymbols(this);
+    const changed: DebugProtocol.Breakpoint[] = [];
+    dc.on('breakpoint', (e: DebugProtocol.BreakpointEvent) => { if (e.body.reason === 'changed') changed.push(e.body.breakpoint); });
+    const [, initBp] = await launchUboot(symbols, ['relocate_code', 'board_init_r'], { followRelocation: false, cwd: symbols.source });
+
+    // Still running from flash at the link address: x0 is where U-Boot copies itself.
+    const top = (await frames(dc))[0];
+    assert.equal(top.name, 'relocate_code');
+    assert.equal(BigInt(top.instructionPointerReference!), await addressOf(dc, 'relocate_code'));
+    assert.match(top.source?.path ?? '', /arch\/arm\/lib\/relocate_64\.S$/);
+    const relocaddr = (await registers(dc)).get('x0')!;
+    assert.equal(changed.length, 0, 'nothing loaded by itself');
+    const added = await evaluate(dc, `add-symbol-file ${symbols.elf} $x0`, 'repl');
+    assert.match(added, new RegExp(`at \\.text_addr = 0x0*${relocaddr.toString(16)} \\(offset 0x0*${relocaddr.toString(16)}\\): \\d+ symbols, DWARF`));
+    assert.ok(changed.find(b => b.id === initBp.id)?.message?.startsWith('2 locations'), JSON.stringify(changed));
+    await Promise.all([dc.continueRequest({ threadId: 1 }), stopped(dc, 'function breakpoint')]);
+    const f = (await frames(dc))[0];
+    assert.equal(f.name, 'board_init_r');
+    assert.equal(BigInt(f.instructionPointerReference!), relocaddr + BigInt(initBp.instructionReference!));
   });
 
   it('AAVMF: the boot to `Shell>`, a pause with sane registers and stack, an instruction step, then `ver`', async function () {

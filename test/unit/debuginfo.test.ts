@@ -464,8 +464,11 @@ describe('debuginfo: queries', () => {
       let checked = 0;
       for (const seq of d.lines!.sequences) {
         for (let i = 0; i + 1 < seq.rows.length; i++) {
-          const r = seq.rows[i], next = seq.rows[i + 1];
+          let r = seq.rows[i];
+          const next = seq.rows[i + 1];
           if (next.address === r.address) continue;      // an empty row: the next one covers it
+          // Rows sharing an address: the last statement row among them stands for it (GDB's rule).
+          for (let k = i; !r.isStmt && k > 0 && seq.rows[k - 1].address === r.address; k--) if (seq.rows[k - 1].isStmt) { r = seq.rows[k - 1]; break; }
           const path0 = d.lines!.filePath(seq.unit, r.file);
           for (const a of [r.address, next.address - 1n]) {
             const loc = d.sourceLocation(a)!;
