@@ -33,6 +33,18 @@ for a in "$@"; do
   esac
 done
 
+verified_dir() {
+  version="$(dpkg-query -W -f '${Version}' u-boot-qemu 2>/dev/null)" || return 1
+  DIR="${REALMSCOPE_UBOOT_DIR:-$HOME/.cache/realmscope-uboot/$version}"
+  [ $force = 0 ] && [ -f "$DIR/verified" ] && [ -f "$DIR/u-boot" ] && [ "$(checksums)" = "$(cat "$DIR/verified")" ]
+}
+checksums() { (cd "$PKG_DIR" && sha256sum u-boot.bin uboot.elf); }
+exit_if_verified() {
+  if verified_dir; then log "verified symbols for u-boot-qemu $version are in $DIR"; exit 0; fi
+}
+# Before --install's apt work: nothing to do once done.
+exit_if_verified
+
 if [ $install = 1 ]; then
   [ "$(id -u)" = 0 ] || die "--install needs root (it runs apt-get)"
   # deb-src entries for the archives apt already uses (main, updates, security), so the source of
@@ -54,14 +66,8 @@ if [ $install = 1 ]; then
   apt-get install -y -qq --no-install-recommends u-boot-qemu dpkg-dev gcc-aarch64-linux-gnu make bison flex bc libssl-dev libc6-dev xz-utils >/dev/null
 fi
 
-version="$(dpkg-query -W -f '${Version}' u-boot-qemu 2>/dev/null)" || die "u-boot-qemu is not installed (apt-get install u-boot-qemu)"
-DIR="${REALMSCOPE_UBOOT_DIR:-$HOME/.cache/realmscope-uboot/$version}"
-checksums() { (cd "$PKG_DIR" && sha256sum u-boot.bin uboot.elf); }
-
-if [ $force = 0 ] && [ -f "$DIR/verified" ] && [ -f "$DIR/u-boot" ] && [ "$(checksums)" = "$(cat "$DIR/verified")" ]; then
-  log "verified symbols for u-boot-qemu $version are in $DIR"
-  exit 0
-fi
+exit_if_verified
+[ -n "${version:-}" ] || die "u-boot-qemu is not installed (apt-get install u-boot-qemu)"
 
 for cmd in dpkg-source apt-get aarch64-linux-gnu-gcc aarch64-linux-gnu-strip make bison flex bc; do
   command -v "$cmd" >/dev/null || die "$cmd is missing (run this script as root with --install)"

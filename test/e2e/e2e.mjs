@@ -179,11 +179,12 @@ async function openView(title) {
   return Object.assign(p, { restore });
 }
 
-/** Widens the side bar (the Realm views' labels are long) by dragging its sash. */
-async function widenSideBar(width) {
+/** Widens the side bar (the Realm views' labels are long) by dragging its sash; with `exact`,
+ *  narrows it too. */
+async function resizeSideBar(width, exact = false) {
   const sb = page.locator('.part.sidebar').first();
   const box = await sb.boundingBox();
-  if (!box || box.width >= width) return;
+  if (!box || (box.width >= width && !exact)) return;
   const x = box.x + box.width, y = box.y + box.height / 2;
   await page.mouse.move(x - 1, y);
   await page.mouse.down();
@@ -435,7 +436,7 @@ try {
 
   await check('the Realmscope debugger runs realm-hello (F5) and declares its exception filters', async () => {
     await showRunAndDebug();
-    await widenSideBar(800);
+    await resizeSideBar(800);
     // The first F5 can be lost while the extension host starts: press it until a session shows.
     // realm-hello runs to its end (PSCI SYSTEM_OFF) without a breakpoint; what matters here is
     // that VS Code learnt the adapter's exception filters (initialize), which stay listed.
@@ -710,6 +711,55 @@ try {
     }
     if (!/U-Boot 2023\.01/.test(answer)) fail(`no "U-Boot 2023.01" after typing "version"; the terminal shows:\n${t.slice(-1500)}`);
     await shot(page.locator('.part.panel').first(), 'uboot-terminal.png');
+    await focusWorkbench();
+    await page.keyboard.press('Shift+F5');
+    await waitToolbarGone().catch(() => {});
+  });
+
+  await check('U-Boot with symbols: a function breakpoint on board_init_r stops in common/board_r.c, after the debugger followed the relocation', async () => {
+    await showRunAndDebug();
+    // The BREAKPOINTS view alone, scrolled to its top, where the new breakpoint's input appears.
+    const bpPane = await openView('Breakpoints');
+    const bpList = bpPane.locator('.monaco-list').first();
+    const lb = await bpList.boundingBox();
+    if (lb) { await page.mouse.move(lb.x + lb.width / 2, lb.y + 20); await page.mouse.wheel(0, -100000); await sleep(200); }
+    await runCommand('Add Function Breakpoint');
+    const input = pane('Breakpoints').locator('.monaco-inputbox input, .monaco-inputbox textarea').first();
+    await input.waitFor({ state: 'visible', timeout: 10000 }).catch(() => fail('"Add Function Breakpoint" opened no input in the BREAKPOINTS view'));
+    await input.fill('board_init_r');
+    await page.keyboard.press('Enter');
+    await pane('Breakpoints').locator('.monaco-list-row', { hasText: 'board_init_r' }).first().waitFor({ timeout: 10000 })
+      .catch(() => fail('the function breakpoint "board_init_r" is not listed in the BREAKPOINTS view'));
+    await bpPane.restore();
+    await runCommand('Debug: Select and Start Debugging');
+    const item = quickInput.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^\s*U-Boot with symbols\s*$/ }) }).first();
+    await item.waitFor({ timeout: 10000 }).catch(() => fail('the launch configuration "U-Boot with symbols" is not offered'));
+    await item.click();
+    const stop = await waitForStop(/board_init_r/, 90000, 'the stop at board_init_r');
+    log(`stop: ${stop}`);
+    if (!/board_r\.c/.test(stop)) fail(`the Call Stack shows no common/board_r.c location for board_init_r: "${stop}"`);
+    await page.waitForFunction(() => /board_r\.c/.test(document.querySelector('.part.editor .tab.active')?.textContent ?? ''), null, { timeout: 20000 })
+      .catch(async () => fail(`the editor did not open board_r.c at the stop (active tab: "${flat(await page.locator('.part.editor .tab.active').first().innerText().catch(() => ''))}")`));
+    await page.locator('.part.editor .debug-top-stack-frame-line').first().waitFor({ timeout: 10000 })
+      .catch(() => fail('the editor does not mark the current line of board_init_r'));
+    await debugShot('uboot-board-init-r');
+    // The picture: the source with the stop, and the call stack beside it.
+    await closeBottomPanel();
+    const cs = await openView('Call Stack');
+    await resizeSideBar(380, true);
+    await shot(page.locator('.monaco-workbench').first(), 'uboot-source.png', 560);
+    await cs.restore();
+    // The debug console says where U-Boot copied itself; the stop is there, not at the link address.
+    await runCommand('Debug Console: Focus on Debug Console View');
+    const repl = page.locator('.repl').first();
+    let text = '';
+    for (let i = 0; i < 40 && !/U-Boot relocates itself to 0x/.test(text); i++) { text = await repl.innerText().catch(() => ''); await sleep(250); }
+    const m = /U-Boot relocates itself to (0x[0-9a-f]+)/.exec(text);
+    if (!m) fail(`the Debug Console does not report U-Boot's relocation; it shows:\n${text.slice(-1000)}`);
+    log(`relocation: ${m[0]}`);
+    const at = /Breakpoint at (0x[0-9a-f]+)/.exec(stop);
+    if (!at || BigInt(at[1]) < BigInt(m[1])) fail(`the stop (${at?.[1] ?? 'no address in "' + stop + '"'}) is not in the copy at ${m[1]}`);
+    await runCommand('Remove All Breakpoints');
     await focusWorkbench();
     await page.keyboard.press('Shift+F5');
     await waitToolbarGone().catch(() => {});

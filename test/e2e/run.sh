@@ -2,7 +2,8 @@
 # End-to-end test of the Realmscope extension in real VS Code (`npm run test:e2e`):
 #   1. scripts/e2e/setup.sh (a no-op once done): code-server, playwright-core, vsce, chromium
 #   2. build the .vsix and install it into a fresh code-server extensions dir
-#   3. write a workspace (examples/realm, test/fixtures/bin, .vscode/launch.json)
+#   3. write a workspace (examples/realm, test/fixtures/bin, .vscode/launch.json); U-Boot's symbols
+#      (scripts/uboot-symbols.sh, a no-op once done)
 #   4. start code-server on 127.0.0.1 (--auth none, a free port), wait for /healthz
 #   5. run test/e2e/e2e.mjs (playwright-core + Debian chromium, headless), which drives the UI
 #   6. stop the server (its own process tree only); exit non-zero on any failure
@@ -38,6 +39,10 @@ VSCE="$TOOLS/node_modules/.bin/vsce"
 [ -x "$CS" ] || fail "code-server missing at $CS (scripts/e2e/setup.sh --force)"
 [ -x "$VSCE" ] || fail "vsce missing at $VSCE (scripts/e2e/setup.sh --force)"
 [ -f "$UBOOT" ] || fail "$UBOOT missing (apt-get install u-boot-qemu)"
+# U-Boot's symbols for the source-level U-Boot session (a no-op once built and verified).
+if [ "$(id -u)" = 0 ]; then uboot_args=(--install); else uboot_args=(); fi
+bash "$REPO/scripts/uboot-symbols.sh" "${uboot_args[@]}" || fail "U-Boot's symbols (scripts/uboot-symbols.sh)"
+UBOOT_SYMS="${REALMSCOPE_UBOOT_DIR:-$HOME/.cache/realmscope-uboot/$(dpkg-query -W -f '${Version}' u-boot-qemu)}"
 [ -f "$REPO/examples/realm/realm-hello.elf" ] || fail "examples/realm/realm-hello.elf missing"
 
 mkdir -p "$RUNS"
@@ -98,6 +103,16 @@ cat > "$WS/.vscode/launch.json" <<EOF
       "format": "bios",
       "ram": "512M",
       "uart": "terminal"
+    },
+    {
+      "type": "realmscope",
+      "request": "launch",
+      "name": "U-Boot with symbols",
+      "program": "$UBOOT",
+      "format": "bios",
+      "ram": "512M",
+      "symbols": ["$UBOOT_SYMS/u-boot"],
+      "cwd": "$UBOOT_SYMS/src"
     }
   ]
 }
