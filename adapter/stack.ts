@@ -64,6 +64,10 @@ export function unwindStack(cpu: Cpu, program: ProgramInfo, max = 64): Frame[] {
       if (depth > 0) break;
       continue;
     }
+    // A caller's PC is a return address: the instruction before it is a BL or BLR. Anything else
+    // comes from a frame that was unwound wrongly (code without CFI that moved SP, a corrupted
+    // stack): stop rather than show frames that never were.
+    if (pcIsReturn && !isCall(cpu, pc)) break;
     if (frames.length === 0 || frames[frames.length - 1].pc !== pc) frames.push({ pc, sp, fp, kind: 'normal' });
     const key = `${pc}:${sp}:${fp}`;
     if (seen.has(key)) break;

@@ -367,6 +367,9 @@ describe('debug adapter over DAP', function () {
     const f = await topFrame(dc);
     const dis = await dc.disassembleRequest({ memoryReference: f.instructionPointerReference!, instructionCount: 1 });
     assert.equal(dis.body!.instructions[0].instruction, 'smc\t#0x0');
+    // The SMC trampoline's CFI unwinds through its stack push, down to _start.
+    const names = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames.map(fr => fr.name);
+    assert.deepEqual([names[0], names[names.length - 2], names[names.length - 1]], ['smc_call', 'main', '_start'], names.join(' <- '));
     const scopes = await dc.scopesRequest({ frameId: f.id });
     const realmScope = scopes.body.scopes.find(sc => sc.name === 'Realm');
     assert.ok(realmScope);

@@ -65,11 +65,15 @@ psci_system_off_hvc:
         .size   psci_system_off_hvc, . - psci_system_off_hvc
 
 // void smc_call(struct smc_regs *r): loads X0..X10 from r, issues SMC #0, stores X0..X10 back.
-// The pointer is kept on the stack: SMCCC only promises to preserve X18 and above.
+// The pointer is kept on the stack: SMCCC only promises to preserve X18 and above. The CFI (in
+// .debug_frame, outside the loaded image) lets a debugger unwind from the SMC to the caller.
+        .cfi_sections .debug_frame
         .global smc_call
         .type   smc_call, %function
 smc_call:
+        .cfi_startproc
         str     x0, [sp, #-16]!
+        .cfi_adjust_cfa_offset 16
         mov     x11, x0
         ldp     x0, x1, [x11, #0]
         ldp     x2, x3, [x11, #16]
@@ -79,6 +83,7 @@ smc_call:
         ldr     x10, [x11, #80]
         smc     #0
         ldr     x11, [sp], #16
+        .cfi_adjust_cfa_offset -16
         stp     x0, x1, [x11, #0]
         stp     x2, x3, [x11, #16]
         stp     x4, x5, [x11, #32]
@@ -86,6 +91,7 @@ smc_call:
         stp     x8, x9, [x11, #64]
         str     x10, [x11, #80]
         ret
+        .cfi_endproc
         .size   smc_call, . - smc_call
 
 // void hvc_call(struct smc_regs *r): the same with HVC #0, which a Realm cannot use (the RMM
@@ -94,7 +100,9 @@ smc_call:
         .global hvc_insn
         .type   hvc_call, %function
 hvc_call:
+        .cfi_startproc
         str     x0, [sp, #-16]!
+        .cfi_adjust_cfa_offset 16
         mov     x11, x0
         ldp     x0, x1, [x11, #0]
         ldp     x2, x3, [x11, #16]
@@ -105,6 +113,7 @@ hvc_call:
 hvc_insn:
         hvc     #0
         ldr     x11, [sp], #16
+        .cfi_adjust_cfa_offset -16
         stp     x0, x1, [x11, #0]
         stp     x2, x3, [x11, #16]
         stp     x4, x5, [x11, #32]
@@ -112,6 +121,7 @@ hvc_insn:
         stp     x8, x9, [x11, #64]
         str     x10, [x11, #80]
         ret
+        .cfi_endproc
         .size   hvc_call, . - hvc_call
 
 // Fault probes. The faulting instruction is the first one of each function, so a data abort's
