@@ -735,7 +735,8 @@ try {
     const item = quickInput.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^\s*U-Boot with symbols\s*$/ }) }).first();
     await item.waitFor({ timeout: 10000 }).catch(() => fail('the launch configuration "U-Boot with symbols" is not offered'));
     await item.click();
-    const stop = await waitForStop(/board_init_r/, 90000, 'the stop at board_init_r');
+    // The header's stop description (the rows can show before it says anything but "Running").
+    const stop = await waitForStop(/Breakpoint at 0x[0-9a-f]+ <board_init_r>.*board_init_r/, 90000, 'the stop at board_init_r');
     log(`stop: ${stop}`);
     if (!/board_r\.c/.test(stop)) fail(`the Call Stack shows no common/board_r.c location for board_init_r: "${stop}"`);
     await page.waitForFunction(() => /board_r\.c/.test(document.querySelector('.part.editor .tab.active')?.textContent ?? ''), null, { timeout: 20000 })
