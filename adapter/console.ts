@@ -47,10 +47,10 @@ export function runConsoleCommand(target: EmulatorTarget, text: string): string 
     if (/[^xduicbhwg]/.test(letters)) throw new Error(`x/: unknown format or unit in "${letters}" (formats x d u i c, units b h w g)`);
     return examine(target, Number(m[1] || 1), fmt, unit, m[3]);
   }
-  m = /^add-symbol-file\s+(.+)$/.exec(t);
-  if (m) return addSymbolFile(target, words(m[1]));
-  m = /^remove-symbol-file\s+(.+)$/.exec(t);
-  if (m) return removeSymbolFile(target, words(m[1]));
+  m = /^add-symbol-file(?:\s+(.*))?$/.exec(t);
+  if (m) return addSymbolFile(target, words(m[1] ?? ''));
+  m = /^remove-symbol-file(?:\s+(.*))?$/.exec(t);
+  if (m) return removeSymbolFile(target, words(m[1] ?? ''));
   if (t === 'info files' || t === 'info symbol-files') return infoFiles(target);
   m = /^info\s+symbol\s+(.+)$/.exec(t);
   if (m) return infoSymbol(target, target.evaluate(m[1]));

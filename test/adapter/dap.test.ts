@@ -211,6 +211,9 @@ describe('debug adapter over DAP', function () {
     assert.match(await repl(`remove-symbol-file -a ${middle + 0x1000000n}`), /removed ".*debugee\.elf" \(offset 0x0*1000000\)/);
     assert.equal(changed.filter(b => b.id === fb.body.breakpoints[0].id).pop()?.message, undefined, 'one location again');
     await assert.rejects(dc.evaluateRequest({ expression: 'add-symbol-file /nonexistent.elf', context: 'repl' }), /no such file: \/nonexistent\.elf/);
+    await assert.rejects(dc.evaluateRequest({ expression: 'add-symbol-file', context: 'repl' }), /usage: add-symbol-file FILE/);
+    await assert.rejects(dc.evaluateRequest({ expression: 'remove-symbol-file', context: 'repl' }), /usage: remove-symbol-file FILE/);
+    await assert.rejects(dc.evaluateRequest({ expression: `add-symbol-file ${path.join(ROOT, 'package.json')}`, context: 'repl' }), /not an ELF file/);
     await assert.rejects(dc.evaluateRequest({ expression: 'remove-symbol-file /nonexistent.elf', context: 'repl' }), /is not loaded/);
     await assert.rejects(dc.evaluateRequest({ expression: 'p $nosuch', context: 'repl' }), /unknown register '\$nosuch'/);
     // The program still stops at the original copy.
