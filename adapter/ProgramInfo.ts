@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseElf, ElfSymbol } from '../emulator';
-import { loadDebugInfo } from './debuginfo';
+import { loadDebugInfo, DebugInfo } from './debuginfo';
 
 export interface SourceLocation { path: string; line: number; column?: number; }
 
@@ -44,10 +44,23 @@ export class ProgramInfo {
   /** Called after every change to the loaded files (breakpoints are resolved again then). */
   private listeners: (() => void)[] = [];
 
+  /** Parsed files by path: a second copy of the same file (a relocated program) reuses the parse,
+   *  which for U-Boot's DWARF takes a few hundred milliseconds. */
+  private parsed = new Map<string, { bytes: Uint8Array; elf: ReturnType<typeof parseElf>; di: DebugInfo; offset: bigint }>();
+
   /** Adds an ELF file's symbols and debug information at `offset`; returns warnings about
-   *  unusable debug sections (the symbols still work). */
+   *  unusable debug sections (the symbols still work), once per file. */
   addElf(bytes: Uint8Array, name: string, offset = 0n): string[] {
-    const elf = parseElf(bytes, name);
+    let parse = this.parsed.get(name);
+    const reused = parse !== undefined && Buffer.compare(parse.bytes, bytes) === 0;
+    if (!parse || !reused) {
+      parse = { bytes, elf: parseElf(bytes, name), di: loadDebugInfo(bytes, offset, name), offset };
+      this.parsed.set(name, parse);
+    }
+    const { elf, di } = parse;
+    // The parse's addresses are for its own offset; this copy is `delta` away from it.
+    const delta = BigInt.asUintN(64, offset - parse.offset);
+    const at = (a: bigint) => BigInt.asUintN(64, a - delta), back = (a: bigint) => BigInt.asUintN(64, a + delta);
     const text = elf.sections.find(s => s.name === '.text');
     const file: SymbolFile = { path: name, offset, textAddress: text?.addr, symbols: [] };
     for (const s of elf.symbols) {
@@ -55,21 +68,20 @@ export class ProgramInfo {
       if (s.name === '' || s.name.startsWith('$')) continue; // mapping symbols ($x, $d)
       file.symbols.push(symbolAt(s, offset));
     }
-    const di = loadDebugInfo(bytes, offset, name);
     if (di.hasDwarf || di.frames) {
       file.dwarf = {
-        lineAt: a => { const l = di.sourceLocation(a); return l ? { path: l.file, line: l.line, column: l.column || undefined } : undefined; },
-        addressesForLine: (p, line) => di.breakpointAddresses(p, line)?.addresses ?? [],
+        lineAt: a => { const l = di.sourceLocation(at(a)); return l ? { path: l.file, line: l.line, column: l.column || undefined } : undefined; },
+        addressesForLine: (p, line) => (di.breakpointAddresses(p, line)?.addresses ?? []).map(back),
         unwind: (pc, reg, read64, isReturnAddress) => {
-          const r = di.unwind(pc, reg, read64, { isReturnAddress });
+          const r = di.unwind(at(pc), reg, read64, { isReturnAddress });
           return r.kind === 'caller' ? { pc: r.pc, sp: r.sp, fp: r.x29, lr: r.x30 } : undefined;
         },
-        functionAt: a => { const f = di.functionAt(a); return f?.source === 'dwarf' ? f.name : undefined; },
+        functionAt: a => { const f = di.functionAt(at(a)); return f?.source === 'dwarf' ? f.name : undefined; },
       };
     }
     this.files.push(file);
     this.reindex();
-    return di.warnings;
+    return reused ? [] : di.warnings;
   }
 
   addElfFile(file: string, offset = 0n): string[] {

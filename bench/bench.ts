@@ -17,7 +17,7 @@ import { EmulatorTarget } from '../adapter/EmulatorTarget';
 import { parseLaunchConfig } from '../adapter/launchConfig';
 import { pageTableTree } from '../adapter/pageTables';
 import { parseElf } from '../emulator/loaders/elf';
-import { UBOOT, AAVMF, runFirmwareOnEmulator, runFirmwareOnQemu } from '../test/support/firmware';
+import { UBOOT, AAVMF, runFirmwareOnEmulator, runFirmwareOnQemu, Script, findUbootSymbols } from '../test/support/firmware';
 
 const root = path.resolve(__dirname, '..');
 const QEMU = 'qemu-system-aarch64';
@@ -199,6 +199,7 @@ async function benchRealm(): Promise<void> {
 /** Debian's U-Boot to `=>` and AAVMF to `Shell>`, QEMU then the emulator, each alone, with the
  *  same keystroke when the countdown starts (so the countdowns take the same time in both). */
 async function benchFirmware(): Promise<void> {
+  let ubootWall: number | undefined;
   for (const fc of [UBOOT, AAVMF]) {
     if (!fs.existsSync(fc.file)) { console.log(`firmware ${fc.name}: ${fc.file} not found (apt-get install ${fc.pkg})`); continue; }
     const probe = spawnSync(QEMU, ['--version'], { encoding: 'utf8' });
@@ -208,8 +209,46 @@ async function benchFirmware(): Promise<void> {
     if (!em) { console.log(`firmware ${fc.name}: the emulator did not reach the prompt (${e.error})`); continue; }
     console.log(`firmware ${fc.name} to the prompt: emulator ${em.instructions} instructions, ${em.cpu.toFixed(2)} s CPU, ${em.wall.toFixed(2)} s wall` +
       (qm ? `; QEMU ${qm.cpu.toFixed(2)} s CPU, ${qm.wall.toFixed(2)} s wall; CPU ratio ${(em.cpu / qm.cpu).toFixed(1)}x` : `; QEMU ${q ? 'did not reach it' : 'not found (apt-get install qemu-system-arm)'}`));
+    if (fc === UBOOT) ubootWall = em.wall;
   }
   console.log(`firmware peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  if (ubootWall !== undefined) await benchUbootUnderDebugger(ubootWall);
+}
+
+/** U-Boot to `=>` again, under the debug adapter (a DAP client over loopback TCP): its symbols
+ *  loaded and the relocation followed (when scripts/uboot-symbols.sh has built them), and a
+ *  breakpoint set on a function the boot does not call. */
+async function benchUbootUnderDebugger(plainWall: number): Promise<void> {
+  const symbols = findUbootSymbols();
+  const server = await startDapServer(0);
+  const dc = new DebugClient('node', 'unused', 'realmscope');
+  await dc.start(server.port);
+  try {
+    const t0 = process.hrtime.bigint();
+    let atPrompt!: () => void;
+    const prompt = new Promise<void>(r => { atPrompt = r; });
+    const script = new Script(UBOOT.steps, name => { if (name === 'prompt') atPrompt(); });
+    dc.on('output', (e: DebugProtocol.OutputEvent) => {
+      if (e.body.category !== 'stdout') return;
+      const keys = script.feed(e.body.output);
+      if (keys) void dc.customRequest('realmscope/uartInput', { text: keys });
+    });
+    await dc.initializeRequest();
+    await Promise.all([
+      dc.launch({ program: UBOOT.file, format: 'bios', ram: '512M', symbols: 'elf' in symbols ? [symbols.elf] : [] } as DebugProtocol.LaunchRequestArguments),
+      dc.waitForEvent('initialized').then(async () => {
+        await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'elf' in symbols ? 'do_bootefi' : '0x40000000' }] });
+        await dc.configurationDoneRequest();
+      }),
+    ]);
+    await prompt;
+    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+    console.log(`firmware u-boot to the prompt under the debugger (${'elf' in symbols ? 'symbols loaded, relocation followed, ' : 'no symbols (scripts/uboot-symbols.sh), '}` +
+      `a breakpoint set): ${wall.toFixed(2)} s wall, ${plainWall.toFixed(2)} s without the debugger`);
+  } finally {
+    await dc.stop();
+    server.close();
+  }
 }
 
 async function all(): Promise<void> {
