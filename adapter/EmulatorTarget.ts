@@ -10,6 +10,7 @@ import type { LaunchConfig } from './launchConfig';
 import type { DebugTarget, ResumeResult, StepKind, StopInfo, BreakpointRequest, DataBreakpointRequest, ExceptionFilterRequest, AddressSpace } from './DebugTarget';
 import { ProgramInfo } from './ProgramInfo';
 import { ubootRelocationWatches, RelocationWatch } from './ubootRelocation';
+import { PeImageLocator } from './peImages';
 import { evaluateExpression, EvalContext } from './expressions';
 import { registerByName } from './registers';
 import { describeException, hex } from './describe';
@@ -47,6 +48,8 @@ export class EmulatorTarget implements DebugTarget {
   board!: VirtBoard;
   runner!: Runner;
   readonly program = new ProgramInfo();
+  /** PE/TE images (EDK2's drivers) found in guest memory, for code without ELF symbols. */
+  readonly images = new PeImageLocator((a, n) => this.cpu.debugRead(a, n));
   /** Console output of the guest (UART, semihosting). */
   onOutput: (text: string) => void = () => {};
   /** Messages for the debug console (logpoints, notices). */
@@ -248,6 +251,7 @@ export class EmulatorTarget implements DebugTarget {
 
   /** Runs until something stops the guest. */
   async resume(kind: StepKind): Promise<ResumeResult> {
+    this.images.clear(); // the guest may load, move or free images while it runs
     switch (kind) {
       case 'continue': return this.runUntilStop();
       case 'instruction': return this.stepInstruction();

@@ -351,7 +351,7 @@ export class RealmscopeDebugSession extends LoggingDebugSession {
     const count = args.levels || this.frames.length;
     const frames = this.frames.slice(start, start + count).map((f, i) => {
       const fn = this.target.program.functionAt(f.pc);
-      const name = f.kind === 'normal' ? fn ?? hex(f.pc) : f.label ?? '';
+      const name = f.kind === 'normal' ? fn ?? this.target.images.describe(f.pc) ?? hex(f.pc) : f.label ?? '';
       const sf = new StackFrame(start + i, name) as DebugProtocol.StackFrame;
       sf.instructionPointerReference = hex(f.pc);
       const loc = this.target.program.lineAt(f.pc);

@@ -24,7 +24,7 @@ const HELP = `Realmscope console commands:
   remove-symbol-file FILE | -a ADDR
                         unload a symbol file (every copy), or the one whose symbols cover ADDR
   info files            the loaded symbol files and their offsets
-  info symbol ADDR      the symbol at ADDR and the file it comes from
+  info symbol ADDR      the symbol at ADDR and the file it comes from (or the PE/TE image, as EDK2 loads them)
 Any other text is evaluated as an expression.`;
 
 /** Runs a console command; returns its output, or undefined if `text` is not a command. */
@@ -198,7 +198,11 @@ function infoFiles(target: EmulatorTarget): string {
 
 function infoSymbol(target: EmulatorTarget, a: bigint): string {
   const s = target.program.symbolAt(a);
-  if (!s) return `No symbol matches ${hex(a)}.`;
+  if (!s) {
+    const img = target.images.imageAt(a);
+    if (img) return `${img.name} + ${a - img.base} (${img.format} image at ${hex(img.base)}, ${img.size} bytes${img.path ? `, ${img.path}` : ''})`;
+    return `No symbol matches ${hex(a)}.`;
+  }
   const f = target.program.fileAt(a);
   return `${s.name}${s.offset ? ` + ${s.offset}` : ''}${f ? ` in ${f.path}${f.offset ? ` (offset ${hex(f.offset)})` : ''}` : ''}`;
 }

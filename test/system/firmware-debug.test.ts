@@ -11,7 +11,8 @@
 // relocate_code, `add-symbol-file u-boot $x0`, continue to board_init_r.
 //
 // AAVMF (no symbols in the package): the boot to `Shell>` under the debugger, a pause, the
-// registers and stack there, an instruction step, and `ver`.
+// registers and the stack there (its frames named by the PE32+ images EDK2 loaded), an
+// instruction step, and `ver`.
 //
 // In both, the console transcript under the debugger must be QEMU's, as without it.
 
@@ -246,6 +247,16 @@ describe('real firmware under the debugger (DAP)', function () {
     assert.match(info, / EL1h /, 'UEFI runs at EL1 on SP_EL1');
     const stack = await frames(dc);
     assert.ok(stack.length >= 1 && BigInt(stack[0].instructionPointerReference!) === pc);
+    // No ELF symbols here, but every frame is named by the PE32+ image EDK2 loaded it from; the
+    // Shell waits for a key through the boot services (DxeCore), started by BdsDxe.
+    const names = stack.map(f => f.name);
+    for (const n of names) assert.match(n, /^\w+\.dll\+0x[0-9a-f]+$/, names.join(' <- '));
+    for (const m of ['DxeCore.dll', 'Shell.dll', 'BdsDxe.dll']) assert.ok(names.some(n => n.startsWith(m + '+')), `${m} in ${names.join(' <- ')}`);
+    const where = await evaluate(dc, 'info symbol $pc', 'repl');
+    const img = /^(\w+\.dll) \+ (\d+) \(PE32\+ image at (0x[0-9a-f]+), \d+ bytes, (\S+)\)$/.exec(where);
+    assert.ok(img && img[4].endsWith(`/DEBUG/${img[1]}`), where);
+    assert.equal(BigInt(img[3]) + BigInt(img[2]), pc);
+    assert.match(await evaluate(dc, `x/2bx ${img[3]}`, 'repl'), /: 0x4d 0x5a$/, 'the image starts with its "MZ" header');
     const dis = await dc.disassembleRequest({ memoryReference: stack[0].instructionPointerReference!, instructionCount: 1 });
     assert.notEqual(dis.body!.instructions[0].instruction, '<unreadable>');
     await Promise.all([dc.stepInRequest({ threadId: 1, granularity: 'instruction' }), stopped(dc, 'step')]);
