@@ -1,6 +1,6 @@
 // Debug-console commands that firmware engineers know from QEMU's monitor and GDB:
 //   info registers | info tlb | info mem | translate VA | x/NFU ADDR | p EXPR
-//   add-symbol-file | remove-symbol-file | info files | info symbol ADDR | help
+//   add-symbol-file | remove-symbol-file | info files | info symbol ADDR | info images | help
 // Anything else is evaluated as an expression by the caller.
 
 import * as fs from 'fs';
@@ -9,7 +9,8 @@ import * as path from 'path';
 import type { EmulatorTarget } from './EmulatorTarget';
 import { hex, describeException } from './describe';
 import { coalescedRanges } from './pageTables';
-import { disassemble, parseElf } from '../emulator';
+import { disassemble, parseElf, VIRT } from '../emulator';
+import { uefiLoadedImages } from './uefiImages';
 
 const HELP = `Realmscope console commands:
   info registers        general registers, PSTATE and the main system registers
@@ -24,6 +25,7 @@ const HELP = `Realmscope console commands:
   remove-symbol-file FILE | -a ADDR
                         unload a symbol file (every copy), or the one whose symbols cover ADDR
   info files            the loaded symbol files and their offsets
+  info images           the images UEFI has loaded (its debug image info table): base, size, module
   info symbol ADDR      the symbol at ADDR and the file it comes from (or the PE/TE image, as EDK2 loads them)
 Any other text is evaluated as an expression.`;
 
@@ -52,6 +54,7 @@ export function runConsoleCommand(target: EmulatorTarget, text: string): string 
   m = /^remove-symbol-file(?:\s+(.*))?$/.exec(t);
   if (m) return removeSymbolFile(target, words(m[1] ?? ''));
   if (t === 'info files' || t === 'info symbol-files') return infoFiles(target);
+  if (t === 'info images' || t === 'info sharedlibrary') return infoImages(target);
   m = /^info\s+symbol\s+(.+)$/.exec(t);
   if (m) return infoSymbol(target, target.evaluate(m[1]));
   m = /^(?:p|print)\s+(.+)$/.exec(t);
@@ -205,4 +208,10 @@ function infoSymbol(target: EmulatorTarget, a: bigint): string {
   }
   const f = target.program.fileAt(a);
   return `${s.name}${s.offset ? ` + ${s.offset}` : ''}${f ? ` in ${f.path}${f.offset ? ` (offset ${hex(f.offset)})` : ''}` : ''}`;
+}
+
+function infoImages(target: EmulatorTarget): string {
+  const list = uefiLoadedImages((a, n) => target.cpu.debugRead(a, n), BigInt(VIRT.RAM), BigInt(target.board.ramSize));
+  if (!Array.isArray(list)) return `No UEFI images: ${list.missing}.`;
+  return [`${list.length} images loaded by UEFI:`, ...list.map(i => `${hex(i.base)}-${hex(i.base + i.size - 1n)}  ${i.name.padEnd(28)} ${i.path ?? ''}`.trimEnd())].join('\n');
 }

@@ -86,7 +86,9 @@ export function parseImage(read: ReadMemory, base: bigint): PeImage | undefined 
 }
 
 function parsePe(read: ReadMemory, base: bigint, lfanew: number): PeImage | undefined {
-  if (lfanew < 0x40 || lfanew > 0x1000) return undefined;
+  // GenFw puts the PE header just below the first section: at 0x40-ish for 4 KiB alignment, near
+  // 0x10000 for the 64 KiB alignment of AArch64 runtime drivers.
+  if (lfanew < 0x40 || lfanew >= 0x20000) return undefined;
   const nt = read(base + BigInt(lfanew), 24 + 240);
   if (!nt || u32(nt, 0) !== 0x00004550) return undefined;                                      // "PE\0\0"
   const opt = 24;

@@ -257,6 +257,15 @@ describe('real firmware under the debugger (DAP)', function () {
     assert.ok(img && img[4].endsWith(`/DEBUG/${img[1]}`), where);
     assert.equal(BigInt(img[3]) + BigInt(img[2]), pc);
     assert.match(await evaluate(dc, `x/2bx ${img[3]}`, 'repl'), /: 0x4d 0x5a$/, 'the image starts with its "MZ" header');
+    // The DXE core's own list (the debug image info table) agrees: every image named, the one
+    // holding the PC at the base the search found.
+    const list = (await evaluate(dc, 'info images', 'repl')).split('\n');
+    const count = Number(/^(\d+) images loaded by UEFI:$/.exec(list[0])?.[1]);
+    assert.ok(count > 50 && list.length === count + 1, list.slice(0, 3).join('\n'));
+    for (const l of list.slice(1)) assert.match(l, /^0x[0-9a-f]{16}-0x[0-9a-f]{16} {2}\w+\.dll +\/\S+\/DEBUG\/\w+\.dll$/);
+    for (const m of ['DxeCore.dll', 'Shell.dll', 'BdsDxe.dll', 'RuntimeDxe.dll', 'VariableRuntimeDxe.dll']) assert.ok(list.some(l => l.includes(`  ${m} `)), `${m} in info images`);
+    const holder = list.find(l => l.includes(`  ${img[1]} `))!;
+    assert.equal(BigInt(holder.slice(0, 18)), BigInt(img[3]), holder);
     const dis = await dc.disassembleRequest({ memoryReference: stack[0].instructionPointerReference!, instructionCount: 1 });
     assert.notEqual(dis.body!.instructions[0].instruction, '<unreadable>');
     await Promise.all([dc.stepInRequest({ threadId: 1, granularity: 'instruction' }), stopped(dc, 'step')]);

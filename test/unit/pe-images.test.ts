@@ -4,6 +4,7 @@
 // test/system/firmware-debug.test.ts.
 import { strict as assert } from 'assert';
 import { PeImageLocator, parseImage } from '../../adapter/peImages';
+import { uefiLoadedImages } from '../../adapter/uefiImages';
 
 /** A sparse guest memory: pages that exist, zero-filled; reads across a missing page fail. */
 class Memory {
@@ -28,10 +29,10 @@ const ascii = (s: string) => [...Buffer.from(s, 'latin1'), 0];
 
 /** A PE32+ image at `base` of `size` bytes whose debug directory (at RVA 0x400) points at an
  *  RSDS CodeView entry (at RVA 0x480) naming `path`. */
-function writePe(m: Memory, base: bigint, size: number, path: string): void {
+function writePe(m: Memory, base: bigint, size: number, path: string, lfanew = 0x80): void {
   m.write(base, [0x4d, 0x5a]);
-  m.write(base + 0x3cn, le(0x80, 4));
-  const nt = base + 0x80n, opt = nt + 24n;
+  m.write(base + 0x3cn, le(lfanew, 4));
+  const nt = base + BigInt(lfanew), opt = nt + 24n;
   m.write(nt, [0x50, 0x45, 0, 0, ...le(0xaa64, 2)]);
   m.write(opt, le(0x20b, 2));
   m.write(opt + 56n, le(size, 4));
@@ -66,6 +67,20 @@ describe('PE/TE images in guest memory', () => {
     assert.equal(loc.imageAt(0x4001a000n), undefined);
     // Below any header, down to unmapped memory: none.
     assert.equal(loc.imageAt(0x40004000n), undefined);
+  });
+
+  it('reads a runtime driver whose PE header sits below its 64 KiB-aligned first section', () => {
+    const m = new Memory();
+    m.map(0x5fc10000n, 0x30000);
+    writePe(m, 0x5fc10000n, 0x30000, '/b/CapsuleRuntimeDxe/DEBUG/CapsuleRuntimeDxe.dll', 0xfe58);
+    assert.equal(new PeImageLocator(m.read).describe(0x5fc2f000n), 'CapsuleRuntimeDxe.dll+0x1f000');
+  });
+
+  it('without the DXE core\'s system table pointer there is no image list, and it says why', () => {
+    const m = new Memory();
+    m.map(0x40000000n, 0x800000);
+    const r = uefiLoadedImages(m.read, 0x40000000n, 0x800000n);
+    assert.ok(!Array.isArray(r) && /IBI SYST/.test(r.missing));
   });
 
   it('finds a TE image by its header, which is not at a page boundary', () => {
