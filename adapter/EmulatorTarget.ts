@@ -86,6 +86,13 @@ export class EmulatorTarget implements DebugTarget {
     this.createBoard();
   }
 
+  /** An address as stop descriptions show it: `0x... <symbol+off>`, or `<Module.dll+off>` in an
+   *  EDK2 image without symbols. */
+  private where(pc: bigint): string {
+    const name = this.program.symbolName(pc) ?? this.images.describe(pc);
+    return `${hex(pc)}${name ? ` <${name}>` : ''}`;
+  }
+
   private warn(warnings: string[]): void {
     for (const w of warnings) this.onLog(`debug information: ${w}\n`);
   }
@@ -373,7 +380,7 @@ export class EmulatorTarget implements DebugTarget {
           if ('stopped' in r) { if (internal) return r; continue; }
           return r;
         }
-        case 'paused': return { stopped: { kind: 'pause', description: `Paused at ${hex(cpu.getPC())}` } };
+        case 'paused': return { stopped: { kind: 'pause', description: `Paused at ${this.where(cpu.getPC())}` } };
         case 'exception':
           if (this.pendingStop) return { stopped: this.pendingStop };
           continue;
@@ -410,8 +417,7 @@ export class EmulatorTarget implements DebugTarget {
     }
     if (hit.length === 0) return undefined;
     const kind = hit[0].kind === 'function' ? 'function breakpoint' : hit[0].kind === 'instruction' ? 'instruction breakpoint' : 'breakpoint';
-    const sym = this.program.symbolName(pc);
-    return { kind, hitBreakpointIds: hit.map(b => b.id), description: `Breakpoint at ${hex(pc)}${sym ? ` <${sym}>` : ''}` };
+    return { kind, hitBreakpointIds: hit.map(b => b.id), description: `Breakpoint at ${this.where(pc)}` };
   }
 
   /** Logpoint messages interpolate {expression} in hexadecimal. */

@@ -237,7 +237,8 @@ describe('real firmware under the debugger (DAP)', function () {
     await uart.waitFor('Shell> ', 150_000);
 
     // The Shell waits for a key: pause it there.
-    await Promise.all([dc.pauseRequest({ threadId: 1 }), stopped(dc, 'pause', 5_000)]);
+    const [, paused] = await Promise.all([dc.pauseRequest({ threadId: 1 }), stopped(dc, 'pause', 5_000)]);
+    assert.match(paused.body.description ?? '', /^Paused at 0x[0-9a-f]{16} <\w+\.dll\+0x[0-9a-f]+>$/);
     const regs = await registers(dc);
     const pc = regs.get('pc')!, sp = regs.get('sp')!;
     assert.ok(pc >= RAM_BASE && pc < RAM_BASE + RAM_SIZE, `pc ${pc.toString(16)} is in RAM (DXE drivers run from RAM)`);
