@@ -4,13 +4,12 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { VirtBoard, Runner, readImage, Cpu, walkStage1, readTable as readTranslationTable } from '../emulator';
+import { VirtBoard, Runner, readImage, Cpu, walkStage1, readTable as readTranslationTable, PeImageLocator } from '../emulator';
 import type { WalkResult, WalkStep, LoadedImage, WatchpointHit } from '../emulator';
 import type { LaunchConfig } from './launchConfig';
 import type { DebugTarget, ResumeResult, StepKind, StopInfo, BreakpointRequest, DataBreakpointRequest, ExceptionFilterRequest, AddressSpace } from './DebugTarget';
 import { ProgramInfo } from './ProgramInfo';
 import { ubootRelocationWatches, RelocationWatch } from './ubootRelocation';
-import { PeImageLocator } from './peImages';
 import { evaluateExpression, EvalContext } from './expressions';
 import { registerByName } from './registers';
 import { describeException, hex } from './describe';

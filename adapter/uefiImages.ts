@@ -3,9 +3,10 @@
 // the EFI_SYSTEM_TABLE_POINTER that the core places on a 4 MiB boundary ("IBI SYST", then the
 // system table's address); the system table's configuration table holds the debug image info
 // table under its GUID; each normal entry points at an EFI_LOADED_IMAGE_PROTOCOL with the image's
-// base and size. Each image is then named from its own header (peImages.ts).
+// base and size. Each image is then named from its own header (emulator/loaders/peImages.ts).
 
-import { parseImage, ReadMemory } from './peImages';
+import { parseImage } from '../emulator';
+import type { ReadMemory } from '../emulator';
 
 export interface UefiImage { base: bigint; size: bigint; name: string; path?: string; }
 

@@ -13,6 +13,8 @@ export { readImage, detectFormat } from './loaders/image';
 export type { ImageFormat, LoadedImage } from './loaders/image';
 export { parseElf, ImageError } from './loaders/elf';
 export type { ElfImage, ElfSymbol } from './loaders/elf';
+export { PeImageLocator, parseImage } from './loaders/peImages';
+export type { PeImage, ReadMemory } from './loaders/peImages';
 export { buildVirtDeviceTree } from './board/deviceTree';
 export { disassemble } from './disasm/Disassembler';
 export { psciName } from './board/Psci';

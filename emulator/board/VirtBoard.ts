@@ -12,6 +12,7 @@ import { FwCfg, defaultFwCfgFiles } from '../devices/FwCfg';
 import { AcpiGed, ACPI_GED_SIZE, GED_PWR_DOWN_EVT } from '../devices/AcpiGed';
 import { buildVirtAcpi } from './acpi';
 import { buildVirtSmbios } from './smbios';
+import { PeImageLocator } from '../loaders/peImages';
 import { randomBytes } from 'crypto';
 import { CfiFlash } from '../devices/CfiFlash';
 import { PcieHost } from '../devices/PcieHost';
@@ -340,7 +341,9 @@ export class VirtBoard {
         const dev = ipa < realm.unprotectedBit ? board.mem.find(ipa)?.device : undefined;
         if (dev) {
           const alias = ipa + realm.unprotectedBit;
-          realm.fatal = `the instruction at 0x${pc.toString(16)} ${access === 'exec' ? 'fetched from' : access === 'write' ? 'wrote to' : 'read from'} ` +
+          // Firmware without symbols (EDK2) is named by the image the instruction is in.
+          const image = new PeImageLocator((a, n) => cpu.debugRead(a, n)).describe(pc);
+          realm.fatal = `the instruction at 0x${pc.toString(16)}${image ? ` (${image})` : ''} ${access === 'exec' ? 'fetched from' : access === 'write' ? 'wrote to' : 'read from'} ` +
             `0x${ipa.toString(16)} (${dev.name}) through the protected half of the IPA space, where that address has RIPAS EMPTY, ` +
             `so the RMM injected a synchronous external abort (ESR_EL1 0x${cpu.sys.esr.toString(16)}, FAR_EL1 0x${cpu.sys.far.toString(16)}). ` +
             `Emulated devices are only reachable through the unprotected alias: use IPA 0x${alias.toString(16)} ` +

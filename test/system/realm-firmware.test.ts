@@ -60,6 +60,8 @@ describe('system: Realm firmware on the emulator', function () {
     const { board } = await runRealm(AAVMF, 'bios');
     assert.equal(board.exitStatus?.kind, 'realm-error');
     assert.match(board.realm!.fatal!, /from 0x9000030 \(pl011\) through the protected half of the IPA space, where that address has RIPAS EMPTY/);
+    // Named by the EDK2 module it runs in: SEC, a TE image executed in place from the firmware volume.
+    assert.match(board.realm!.fatal!, /^the instruction at 0x[0-9a-f]+ \(ArmPlatformPrePeiCore\.dll\+0x[0-9a-f]+\) read from/);
     assert.match(board.realm!.fatal!, /use IPA 0x10009000030/);
   });
 

@@ -1,9 +1,9 @@
-// PE32+ and TE images found in guest memory by their headers (adapter/peImages.ts), on images
+// PE32+ and TE images found in guest memory by their headers (emulator/loaders/peImages.ts), on images
 // laid out here byte by byte as EDK2's GenFw writes them. The real thing (Debian's AAVMF, DXE
 // drivers as PE32+ and the DXE IPL as TE) is checked under the debugger in
 // test/system/firmware-debug.test.ts.
 import { strict as assert } from 'assert';
-import { PeImageLocator, parseImage } from '../../adapter/peImages';
+import { PeImageLocator, parseImage } from '../../emulator/loaders/peImages';
 import { uefiLoadedImages } from '../../adapter/uefiImages';
 
 /** A sparse guest memory: pages that exist, zero-filled; reads across a missing page fail. */
