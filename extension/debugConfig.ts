@@ -1,10 +1,12 @@
 // The debugger's configurations and how the adapter is served: inline in the extension host by
 // default, or as a separate process, `node dist/dap.js` (setting `realmscope.adapter`: "executable").
 
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { DEBUG_TYPE } from './client';
-import { configurationForImage, orderImages } from './launchConfigs';
+import { configurationForImage, orderImages, ubootWithSymbolsConfiguration, DEBIAN_UBOOT } from './launchConfigs';
 import { ExtensionDebugSession } from './uartTerminal';
 
 async function findImages(folder: vscode.WorkspaceFolder | undefined): Promise<string[]> {
@@ -13,15 +15,27 @@ async function findImages(folder: vscode.WorkspaceFolder | undefined): Promise<s
   return orderImages(uris.map(u => folder ? path.relative(folder.uri.fsPath, u.fsPath) : vscode.workspace.asRelativePath(u, false)));
 }
 
+/** A folder of ~/.cache/realmscope-uboot that scripts/uboot-symbols.sh built and verified, if
+ *  Debian's U-Boot is installed too. */
+function ubootSymbolsDir(): string | undefined {
+  if (!fs.existsSync(DEBIAN_UBOOT)) return undefined;
+  const root = path.join(os.homedir(), '.cache', 'realmscope-uboot');
+  let versions: string[] = [];
+  try { versions = fs.readdirSync(root).sort().reverse(); } catch { return undefined; }
+  return versions.map(v => path.join(root, v)).find(d => fs.existsSync(path.join(d, 'verified')) && fs.existsSync(path.join(d, 'u-boot')));
+}
+
 /** Offers ready configurations for the images in the workspace (launch.json creation and the
  *  dynamic list), fills in a configuration when there is no launch.json, and defaults `cwd`. */
 export class RealmscopeConfigurationProvider implements vscode.DebugConfigurationProvider {
   async provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): Promise<vscode.DebugConfiguration[]> {
     const images = await findImages(folder);
+    const uboot = ubootSymbolsDir();
+    const extra = uboot ? [ubootWithSymbolsConfiguration(uboot)] : [];
     if (images.length === 0) {
-      return [{ type: DEBUG_TYPE, request: 'launch', name: 'Realmscope: Realm firmware', program: '${workspaceFolder}/firmware.elf', realm: {}, stopOnEntry: true }];
+      return [{ type: DEBUG_TYPE, request: 'launch', name: 'Realmscope: Realm firmware', program: '${workspaceFolder}/firmware.elf', realm: {}, stopOnEntry: true }, ...extra];
     }
-    return images.slice(0, 20).map(configurationForImage);
+    return [...images.slice(0, 20).map(configurationForImage), ...extra];
   }
 
   async resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {

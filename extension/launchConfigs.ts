@@ -36,3 +36,16 @@ export function configurationForImage(relPath: string): RealmscopeLaunch {
   if (/(^|\/)examples\/realm\//.test(p)) { cfg.realm = {}; cfg.name = `Realmscope: ${base} (Realm)`; }
   return cfg;
 }
+
+/** Debian's U-Boot for QEMU arm64 (u-boot-qemu). */
+export const DEBIAN_UBOOT = '/usr/lib/u-boot/qemu_arm64/u-boot.bin';
+
+/** Debian's U-Boot debugged with its own symbols, from a folder that scripts/uboot-symbols.sh
+ *  built and verified (the ELF `u-boot` and the source tree `src` its DWARF names). */
+export function ubootWithSymbolsConfiguration(symbolsDir: string): RealmscopeLaunch {
+  const dir = symbolsDir.replace(/\\/g, '/').replace(/\/$/, '');
+  return {
+    type: 'realmscope', request: 'launch', name: "Realmscope: Debian's U-Boot with symbols", program: DEBIAN_UBOOT, format: 'bios', ram: '512M',
+    symbols: [`${dir}/u-boot`], cwd: `${dir}/src`, uart: 'terminal',
+  };
+}

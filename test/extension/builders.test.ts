@@ -11,7 +11,7 @@ import { translationMarkdown, stage2Outcome, expressionForVariable, reportHtml }
 import { layoutIpaMap, renderIpaMapHtml, renderMessageHtml } from '../../extension/ipaMap';
 import { fdtRegions, fdtTotalSize } from '../../extension/fdt';
 import { parseMemoryReference, memoryReference, debugMemoryUriParts, hexDump } from '../../extension/memory';
-import { configurationForImage, orderImages } from '../../extension/launchConfigs';
+import { configurationForImage, orderImages, ubootWithSymbolsConfiguration } from '../../extension/launchConfigs';
 import { UartTextDecoder, uartAttachPort } from '../../extension/uartText';
 import { sizeText, hex64, big } from '../../extension/format';
 import { buildVirtDeviceTree } from '../../emulator/board/deviceTree';
@@ -332,6 +332,9 @@ describe('extension: memory, configurations, UART text', () => {
     assert.equal(fd.format, 'bios');
     assert.equal(fd.uart, 'terminal');
     assert.equal(configurationForImage('examples/demo/demo.elf').realm, undefined);
+    const uboot = ubootWithSymbolsConfiguration('/root/.cache/realmscope-uboot/2023.01+dfsg-2+deb12u3/');
+    assert.deepEqual([uboot.program, uboot.format, uboot.symbols, uboot.cwd], ['/usr/lib/u-boot/qemu_arm64/u-boot.bin', 'bios',
+      ['/root/.cache/realmscope-uboot/2023.01+dfsg-2+deb12u3/u-boot'], '/root/.cache/realmscope-uboot/2023.01+dfsg-2+deb12u3/src']);
   });
 
   it('turns bare LF into CR LF, decodes UTF-8 across chunks, and finds the uart-attach port', () => {
