@@ -868,8 +868,6 @@ export class Cpu {
   /** Physical address of a virtual address in the current regime, or undefined if it does not
    *  translate. Does not update Access flags or the TLB. */
   debugTranslate(va: bigint): number | undefined {
-    const mem = this.mem;
-    void mem;
     const res = walkStage1(this.regime, BigInt.asUintN(64, va), this.descriptorMemory(true),
       { access: 'read', el: this.el as 0 | 1, noAccessFlagUpdate: true });
     if (res.fault || res.pa === undefined) return undefined;
