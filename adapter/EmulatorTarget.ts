@@ -284,7 +284,6 @@ export class EmulatorTarget implements DebugTarget {
     // interrupt is taken (the step then stops at the vector). A pause ends the wait.
     for (;;) {
       const why = cpu.run(1);
-      if (why === 'stop') continue; // a stop request left by a pause that found the runner idle
       this.board.poll();
       if (why !== 'wfi' || this.board.exitStatus) break;
       if (this.runner.pausePending || this.terminated) return { stopped: { kind: 'pause', description: `Paused in WFI at ${hex(cpu.getPC())}` } };

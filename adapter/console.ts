@@ -146,7 +146,7 @@ function addSymbolFile(target: EmulatorTarget, args: string[]): string {
   if (!file) throw new Error(usage);
   const p = symbolFilePath(target, file);
   if (!fs.existsSync(p) || !fs.statSync(p).isFile()) throw new Error(`add-symbol-file: no such file: ${p}`);
-  let offset: bigint | undefined, textAddr: string | undefined;
+  let offset: bigint | undefined;
   const addr: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     if (rest[i] === '-o') {
@@ -158,7 +158,7 @@ function addSymbolFile(target: EmulatorTarget, args: string[]): string {
       throw new Error(`add-symbol-file: option ${rest[i]} is not supported; ${usage}`);
     } else addr.push(rest[i]);
   }
-  if (addr.length > 0) textAddr = addr.join(' ');
+  const textAddr = addr.length > 0 ? addr.join(' ') : undefined;
   const bytes = new Uint8Array(fs.readFileSync(p));
   if (textAddr !== undefined) {
     const text = parseElf(bytes, p).sections.find(sec => sec.name === '.text');

@@ -60,7 +60,12 @@ export class Runner {
 
   /** Whether pause() was called since the last run() or clearPause(). */
   get pausePending(): boolean { return this.pauseRequested; }
-  clearPause(): void { this.pauseRequested = false; }
+  /** Forgets an earlier pause, including the stop it asked of the CPU: a pause that found the
+   *  runner idle leaves that request behind, and it would end the next `cpu.run` at once. */
+  clearPause(): void {
+    this.pauseRequested = false;
+    if (this.board.cpu.stopRequested === 'stop') this.board.cpu.stopRequested = undefined;
+  }
 
   /** While the guest waits in WFI: sleeps until the board's next timed event (at most 50 ms, so
    *  pause requests and input are seen) or a wake(), then brings the devices up to date. */
