@@ -13,6 +13,7 @@ import { readImage } from '../emulator/loaders/image';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { startDapServer } from '../adapter/dapServer';
+import { DapUart } from '../test/support/dapClient';
 import { EmulatorTarget } from '../adapter/EmulatorTarget';
 import { parseLaunchConfig } from '../adapter/launchConfig';
 import { pageTableTree } from '../adapter/pageTables';
@@ -225,14 +226,8 @@ async function benchUbootUnderDebugger(plainWall: number): Promise<void> {
   await dc.start(server.port);
   try {
     const t0 = process.hrtime.bigint();
-    let atPrompt!: () => void;
-    const prompt = new Promise<void>(r => { atPrompt = r; });
-    const script = new Script(UBOOT.steps, name => { if (name === 'prompt') atPrompt(); });
-    dc.on('output', (e: DebugProtocol.OutputEvent) => {
-      if (e.body.category !== 'stdout') return;
-      const keys = script.feed(e.body.output);
-      if (keys) void dc.customRequest('realmscope/uartInput', { text: keys });
-    });
+    // The key stops the countdown; the first "=> " is then the prompt.
+    const uart = new DapUart(dc, new Script(UBOOT.steps.slice(0, 1), () => undefined));
     await dc.initializeRequest();
     await Promise.all([
       dc.launch({ program: UBOOT.file, format: 'bios', ram: '512M', symbols: 'elf' in symbols ? [symbols.elf] : [] } as DebugProtocol.LaunchRequestArguments),
@@ -241,7 +236,7 @@ async function benchUbootUnderDebugger(plainWall: number): Promise<void> {
         await dc.configurationDoneRequest();
       }),
     ]);
-    await prompt;
+    await uart.waitFor('=> ', 120_000);
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     console.log(`firmware u-boot to the prompt under the debugger (${'elf' in symbols ? 'symbols loaded, relocation followed, ' : 'no symbols (scripts/uboot-symbols.sh), '}` +
       `a breakpoint set): ${wall.toFixed(2)} s wall, ${plainWall.toFixed(2)} s without the debugger`);

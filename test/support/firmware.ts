@@ -14,7 +14,7 @@ import { spawn, spawnSync } from 'child_process';
 import { VirtBoard } from '../../emulator/board/VirtBoard';
 import { Runner } from '../../emulator/Runner';
 import { readImage } from '../../emulator/loaders/image';
-import { QEMU } from './qemu';
+import { QEMU, haveQemu, oraclesRequired, QEMU_INSTALL_HINT } from './qemu';
 
 export interface Step {
   /** Wait until this string appears in the output (after the previous step's match). */
@@ -191,6 +191,20 @@ export function runFirmwareOnQemu(fc: FirmwareCase, opts: { timeoutMs?: number; 
       resolve({ output: script.output, completed: script.done, step: script.step, marks, error });
     });
   });
+}
+
+/** Skips the test (one line saying what to install), or fails it with REALMSCOPE_ORACLES=required,
+ *  when the firmware package or QEMU is missing, or anything named in `more`. */
+export function requireFirmwareOracles(ctx: Mocha.Context, fc: FirmwareCase, more: string[] = []): void {
+  const missing: string[] = [];
+  if (!fs.existsSync(fc.file)) missing.push(`${fc.file} (apt-get install ${fc.pkg})`);
+  if (!haveQemu()) missing.push(`${QEMU} (${QEMU_INSTALL_HINT})`);
+  missing.push(...more);
+  if (missing.length === 0) return;
+  const what = `${fc.name}: missing ${missing.join(' and ')}`;
+  if (oraclesRequired()) throw new Error(`${what}, and REALMSCOPE_ORACLES=required`);
+  console.log(`    ${what}: skipping`);
+  ctx.skip();
 }
 
 /** QEMU's run of a firmware case with no extra options, once per test process (several test

@@ -21,52 +21,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { DebugProtocol } from '@vscode/debugprotocol';
-import { withDapClient } from '../support/dapClient';
-import { haveQemu, oraclesRequired, QEMU, QEMU_INSTALL_HINT } from '../support/qemu';
+import { withDapClient, DapUart } from '../support/dapClient';
 import {
-  UBOOT, AAVMF, FirmwareCase, Script, qemuReference, normaliseTranscript, firstDifference, findUbootSymbols, UBOOT_SYMBOLS_HINT,
+  UBOOT, AAVMF, Script, qemuReference, requireFirmwareOracles, normaliseTranscript, firstDifference, findUbootSymbols, UBOOT_SYMBOLS_HINT,
 } from '../support/firmware';
 
 const RAM_BASE = 0x4000_0000n, RAM_SIZE = 512n << 20n;
-
-function need(ctx: Mocha.Context, missing: string[]): void {
-  if (missing.length === 0) return;
-  const what = `missing ${missing.join(' and ')}`;
-  if (oraclesRequired()) throw new Error(`${what}, and REALMSCOPE_ORACLES=required`);
-  console.log(`    ${what}: skipping`);
-  ctx.skip();
-}
-
-function packages(fc: FirmwareCase): string[] {
-  const missing: string[] = [];
-  if (!fs.existsSync(fc.file)) missing.push(`${fc.file} (apt-get install ${fc.pkg})`);
-  if (!haveQemu()) missing.push(`${QEMU} (${QEMU_INSTALL_HINT})`);
-  return missing;
-}
-
-/** The UART as the client sees it (stdout output events), typed into through the adapter's
- *  realmscope/uartInput request as the steps of a firmware case say. */
-class Console {
-  text = '';
-  private waiters: { s: string; from: number; resolve: () => void }[] = [];
-  constructor(private readonly dc: DebugClient, private readonly script?: Script) {
-    dc.on('output', (e: DebugProtocol.OutputEvent) => {
-      if (e.body.category !== 'stdout') return;
-      this.text += e.body.output;
-      const keys = this.script?.feed(e.body.output);
-      if (keys) void dc.customRequest('realmscope/uartInput', { text: keys });
-      this.waiters = this.waiters.filter(w => { if (this.text.indexOf(w.s, w.from) >= 0) { w.resolve(); return false; } return true; });
-    });
-  }
-  /** Resolves once `s` has appeared after the first `from` characters. */
-  waitFor(s: string, timeoutMs: number, from = 0): Promise<void> {
-    if (this.text.indexOf(s, from) >= 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`timed out waiting for ${JSON.stringify(s)} on the UART; the last output:\n${this.text.slice(-1500)}`)), timeoutMs);
-      this.waiters.push({ s, from, resolve: () => { clearTimeout(t); resolve(); } });
-    });
-  }
-}
 
 async function stopped(dc: DebugClient, reason: string, timeoutMs = 60_000): Promise<DebugProtocol.StoppedEvent> {
   const ev = await dc.waitForEvent('stopped', timeoutMs) as DebugProtocol.StoppedEvent;
@@ -107,7 +67,7 @@ describe('real firmware under the debugger (DAP)', function () {
   /** The U-Boot symbols, or a skip (a failure with REALMSCOPE_ORACLES=required). */
   function ubootSymbols(ctx: Mocha.Context): { elf: string; source: string } {
     const symbols = findUbootSymbols();
-    need(ctx, [...packages(UBOOT), ...('missing' in symbols ? [`U-Boot symbols: ${symbols.missing} (${UBOOT_SYMBOLS_HINT})`] : [])]);
+    requireFirmwareOracles(ctx, UBOOT, 'missing' in symbols ? [`U-Boot symbols: ${symbols.missing} (${UBOOT_SYMBOLS_HINT})`] : []);
     return symbols as { elf: string; source: string };
   }
 
@@ -129,7 +89,7 @@ describe('real firmware under the debugger (DAP)', function () {
   it('U-Boot: board_init_r hit in the relocated copy, a step, sane registers and stack, then `version`', async function () {
     const symbols = ubootSymbols(this);
     const qemu = qemuReference(UBOOT);
-    const uart = new Console(dc, new Script(UBOOT.steps, () => undefined));
+    const uart = new DapUart(dc, new Script(UBOOT.steps, () => undefined));
     const changed: DebugProtocol.Breakpoint[] = [];
     dc.on('breakpoint', (e: DebugProtocol.BreakpointEvent) => { if (e.body.reason === 'changed') changed.push(e.body.breakpoint); });
     let log = '';
@@ -225,10 +185,10 @@ describe('real firmware under the debugger (DAP)', function () {
   });
 
   it('AAVMF: the boot to `Shell>`, a pause with sane registers and stack, an instruction step, then `ver`', async function () {
-    need(this, packages(AAVMF));
+    requireFirmwareOracles(this, AAVMF);
     const qemu = qemuReference(AAVMF);
     const countdown = AAVMF.steps.findIndex(s => s.waitFor === 'Shell> ');
-    const uart = new Console(dc, new Script(AAVMF.steps.slice(0, countdown), () => undefined));
+    const uart = new DapUart(dc, new Script(AAVMF.steps.slice(0, countdown), () => undefined));
     await dc.initializeRequest();
     await Promise.all([
       dc.launch({ program: AAVMF.file, format: 'bios', ram: '512M' } as DebugProtocol.LaunchRequestArguments),

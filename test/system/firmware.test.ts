@@ -14,10 +14,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
-import { QEMU, haveQemu, oraclesRequired, QEMU_INSTALL_HINT } from '../support/qemu';
 import { ROOT } from '../support/fixtures';
 import {
-  UBOOT, AAVMF, FirmwareCase, FirmwareRun, Step, runFirmwareOnEmulator, runFirmwareOnQemu, qemuReference, normaliseTranscript, firstDifference,
+  UBOOT, AAVMF, FirmwareCase, FirmwareRun, Step, runFirmwareOnEmulator, runFirmwareOnQemu, qemuReference, requireFirmwareOracles, normaliseTranscript, firstDifference,
 } from '../support/firmware';
 
 const FLASH_SIZE = 64 * 1024 * 1024;
@@ -30,17 +29,6 @@ const FLASH_SIZE = 64 * 1024 * 1024;
 const SAVEENV_QEMU_BUG = /Writing to Flash\.\.\. Flash buffer write timeout at address 4000000 data [0-9a-f]+\r\nTimeout writing to Flash\r\nProtected 2 sectors\r\nFailed \(1\)/;
 const SAVEENV_WORKING = 'Writing to Flash... done\r\nProtected 2 sectors\r\nOK';
 const CLI = path.join(ROOT, 'dist', 'cli.js');
-
-function requirePackages(ctx: Mocha.Context, fc: FirmwareCase): void {
-  const missing: string[] = [];
-  if (!fs.existsSync(fc.file)) missing.push(`${fc.file} (apt-get install ${fc.pkg})`);
-  if (!haveQemu()) missing.push(`${QEMU} (${QEMU_INSTALL_HINT})`);
-  if (missing.length === 0) return;
-  const what = `${fc.name}: missing ${missing.join(' and ')}`;
-  if (oraclesRequired()) throw new Error(`${what}, and REALMSCOPE_ORACLES=required`);
-  console.log(`    ${what}: skipping`);
-  ctx.skip();
-}
 
 function describeRun(r: FirmwareRun, steps: Step[]): string {
   return r.completed ? 'completed' : `stopped waiting for ${JSON.stringify(steps[r.step]?.waitFor)}: ${r.error}`;
@@ -90,7 +78,7 @@ describe('system: real firmware on the emulator vs QEMU (-M virt,gic-version=3 -
   after(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
 
   describe('U-Boot (u-boot-qemu)', function () {
-    before(function () { requirePackages(this, UBOOT); });
+    before(function () { requireFirmwareOracles(this, UBOOT); });
 
     it('reaches `=>` and answers `version` as QEMU does', async function () {
       const [qemu, emu] = await Promise.all([qemuReference(UBOOT), runFirmwareOnEmulator(UBOOT, { timeoutMs: 120_000 })]);
@@ -138,7 +126,7 @@ describe('system: real firmware on the emulator vs QEMU (-M virt,gic-version=3 -
   });
 
   describe('AAVMF (qemu-efi-aarch64)', function () {
-    before(function () { requirePackages(this, AAVMF); });
+    before(function () { requireFirmwareOracles(this, AAVMF); });
 
     it('reaches `Shell>` and answers `ver` as QEMU does, leaving the same variable store', async function () {
       const qemuVars = zeroFlashFile(tmp, 'aavmf-qemu-vars.fd');
