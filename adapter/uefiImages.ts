@@ -22,6 +22,11 @@ function u64(read: ReadMemory, a: bigint): bigint | undefined {
   return b ? new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true) : undefined;
 }
 
+function u32(read: ReadMemory, a: bigint): number | undefined {
+  const b = read(a, 4);
+  return b ? new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true) : undefined;
+}
+
 /** The loaded images, or why they cannot be listed. */
 export function uefiLoadedImages(read: ReadMemory, ramBase: bigint, ramSize: bigint): UefiImage[] | { missing: string } {
   let systemTable: bigint | undefined;
@@ -39,16 +44,13 @@ export function uefiLoadedImages(read: ReadMemory, ramBase: bigint, ramSize: big
     if (g && DEBUG_IMAGE_INFO_TABLE_GUID.every((x, k) => g[k] === x)) { header = u64(read, config + 24n * i + 16n); break; }
   }
   if (header === undefined) return { missing: 'the EFI system table has no debug image info table (EFI_DEBUG_IMAGE_INFO_TABLE_GUID)' };
-  const h = read(header, 16);
-  if (!h) return { missing: `the debug image info table header at 0x${header.toString(16)} is unreadable` };
-  const count = new DataView(h.buffer, h.byteOffset, 16).getUint32(4, true);
-  const table = new DataView(h.buffer, h.byteOffset, 16).getBigUint64(8, true);
+  const count = u32(read, header + 4n), table = u64(read, header + 8n);
+  if (count === undefined || table === undefined) return { missing: `the debug image info table header at 0x${header.toString(16)} is unreadable` };
   const out: UefiImage[] = [];
   for (let i = 0; i < Math.min(count, 4096); i++) {
     const info = u64(read, table + 8n * BigInt(i));
     if (!info) continue;                                          // a freed slot
-    const type = read(info, 4);
-    if (!type || (type[0] | (type[1] << 8) | (type[2] << 16) | (type[3] << 24)) !== EFI_DEBUG_IMAGE_INFO_TYPE_NORMAL) continue;
+    if (u32(read, info) !== EFI_DEBUG_IMAGE_INFO_TYPE_NORMAL) continue;
     const loaded = u64(read, info + 8n);
     if (!loaded) continue;
     const base = u64(read, loaded + 64n), size = u64(read, loaded + 72n);
