@@ -9,6 +9,7 @@ import type { WalkResult, WalkStep, LoadedImage, WatchpointHit } from '../emulat
 import type { LaunchConfig } from './launchConfig';
 import type { DebugTarget, ResumeResult, StepKind, StopInfo, BreakpointRequest, DataBreakpointRequest, ExceptionFilterRequest, AddressSpace } from './DebugTarget';
 import { ProgramInfo } from './ProgramInfo';
+import { isCallInstruction } from './stack';
 import { ubootRelocationWatches, RelocationWatch } from './ubootRelocation';
 import { evaluateExpression, EvalContext } from './expressions';
 import { registerByName } from './registers';
@@ -310,13 +311,8 @@ export class EmulatorTarget implements DebugTarget {
     return b ? (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0 : undefined;
   }
 
-  private isCall(insn: number | undefined): boolean {
-    if (insn === undefined) return false;
-    return (insn & 0xfc000000) >>> 0 === 0x94000000 || (insn & 0xfffffc1f) >>> 0 === 0xd63f0000; // BL, BLR
-  }
-
   private async stepInstructionOver(): Promise<ResumeResult> {
-    if (!this.isCall(this.insnAtPc())) return this.stepInstruction();
+    if (!isCallInstruction(this.insnAtPc())) return this.stepInstruction();
     return this.runToReturn(this.cpu.getPC() + 4n, this.cpu.getSP());
   }
 

@@ -23,11 +23,16 @@ export function vectorName(offset: number): string {
   return `${VECTOR_NAMES[(offset >> 7) & 3]} (${VECTOR_ORIGINS[(offset >> 9) & 3]})`;
 }
 
+/** Whether an instruction word is a call: BL or BLR. */
+export function isCallInstruction(w: number | undefined): boolean {
+  if (w === undefined) return false;
+  return (w & 0xfc000000) >>> 0 === 0x94000000 || (w & 0xfffffc1f) >>> 0 === 0xd63f0000;
+}
+
+/** Whether the instruction before a return address is a call. */
 function isCall(cpu: Cpu, retAddr: bigint): boolean {
   const b = cpu.debugRead(retAddr - 4n, 4);
-  if (!b) return false;
-  const w = (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
-  return (w & 0xfc000000) >>> 0 === 0x94000000 || (w & 0xfffffc1f) >>> 0 === 0xd63f0000;
+  return isCallInstruction(b ? (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0 : undefined);
 }
 
 function read64(cpu: Cpu, a: bigint): bigint | undefined {
