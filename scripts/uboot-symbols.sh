@@ -77,7 +77,7 @@ T0=$(date +%s)
 rm -rf "$DIR"
 mkdir -p "$DIR/dl"
 log "fetching Debian's source of u-boot $version"
-# Not `apt-get source` as root into a directory _apt cannot read: say so once and carry on.
+# As root, apt warns that it downloads without its _apt sandbox; that is expected here.
 (cd "$DIR/dl" && apt-get source --download-only -qq "u-boot=$version" 2>&1 | grep -v 'unsandboxed as root' || true)
 dsc="$DIR/dl/u-boot_${version#*:}.dsc"
 [ -f "$dsc" ] || die "could not fetch the source of u-boot $version: apt needs a deb-src entry for Debian's archive (run this script as root with --install)"
