@@ -46,17 +46,12 @@ export class ProgramInfo {
 
   /** Parsed files by path: a second copy of the same file (a relocated program) reuses the parse,
    *  which for U-Boot's DWARF takes a few hundred milliseconds. */
-  private parsed = new Map<string, { bytes: Uint8Array; elf: ReturnType<typeof parseElf>; di: DebugInfo; offset: bigint }>();
+  private parsed = new Map<string, { bytes: Uint8Array; elf: ReturnType<typeof parseElf>; di: DebugInfo; offset: bigint; warned: boolean }>();
 
   /** Adds an ELF file's symbols and debug information at `offset`; returns warnings about
    *  unusable debug sections (the symbols still work), once per file. */
   addElf(bytes: Uint8Array, name: string, offset = 0n): string[] {
-    let parse = this.parsed.get(name);
-    const reused = parse !== undefined && Buffer.compare(parse.bytes, bytes) === 0;
-    if (!parse || !reused) {
-      parse = { bytes, elf: parseElf(bytes, name), di: loadDebugInfo(bytes, offset, name), offset };
-      this.parsed.set(name, parse);
-    }
+    const parse = this.parse(bytes, name, offset);
     const { elf, di } = parse;
     // The parse's addresses are for its own offset; this copy is `delta` away from it.
     const delta = BigInt.asUintN(64, offset - parse.offset);
@@ -81,7 +76,24 @@ export class ProgramInfo {
     }
     this.files.push(file);
     this.reindex();
-    return reused ? [] : di.warnings;
+    const warnings = parse.warned ? [] : di.warnings;
+    parse.warned = true;
+    return warnings;
+  }
+
+  /** The parse of a file's bytes: the cached one when the same bytes were parsed before. */
+  private parse(bytes: Uint8Array, name: string, offset: bigint) {
+    const cached = this.parsed.get(name);
+    if (cached && Buffer.compare(cached.bytes, bytes) === 0) return cached;
+    const parse = { bytes, elf: parseElf(bytes, name), di: loadDebugInfo(bytes, offset, name), offset, warned: false };
+    this.parsed.set(name, parse);
+    return parse;
+  }
+
+  /** The link address of a file's .text (what GDB's add-symbol-file ADDR refers to); the parse is
+   *  kept for the addElf that follows. */
+  textLinkAddress(bytes: Uint8Array, name: string): bigint | undefined {
+    return this.parse(bytes, name, 0n).elf.sections.find(s => s.name === '.text')?.addr;
   }
 
   addElfFile(file: string, offset = 0n): string[] {

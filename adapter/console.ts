@@ -9,7 +9,7 @@ import * as path from 'path';
 import type { EmulatorTarget } from './EmulatorTarget';
 import { hex, describeException } from './describe';
 import { coalescedRanges } from './pageTables';
-import { disassemble, parseElf, VIRT } from '../emulator';
+import { disassemble, VIRT } from '../emulator';
 import { uefiLoadedImages } from './uefiImages';
 
 const HELP = `Realmscope console commands:
@@ -161,9 +161,9 @@ function addSymbolFile(target: EmulatorTarget, args: string[]): string {
   const textAddr = addr.length > 0 ? addr.join(' ') : undefined;
   const bytes = new Uint8Array(fs.readFileSync(p));
   if (textAddr !== undefined) {
-    const text = parseElf(bytes, p).sections.find(sec => sec.name === '.text');
-    if (!text) throw new Error(`add-symbol-file: ${p} has no .text section; give -o OFFSET instead`);
-    offset = BigInt.asUintN(64, (offset ?? 0n) + target.evaluate(textAddr) - text.addr);
+    const text = target.program.textLinkAddress(bytes, p);
+    if (text === undefined) throw new Error(`add-symbol-file: ${p} has no .text section; give -o OFFSET instead`);
+    offset = BigInt.asUintN(64, (offset ?? 0n) + target.evaluate(textAddr) - text);
   }
   offset ??= 0n;
   if (target.program.files.some(f => f.path === p && f.offset === offset)) return `${p} is already loaded at offset ${hex(offset)}`;
